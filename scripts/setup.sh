@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One-step, idempotent install: a Python 3.12 venv with the pinned requirements, reused while
+# requirements.lock is unchanged (the venv lives in a cache folder keyed by the lock's hash), plus this
+# package in editable mode. `.venv` in the repository links to it.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${MIMIC_TASKS_CACHE:-$HOME/.cache/isaaclab_mimic_tasks}
+mkdir -p "$cache"
+
+# isaaclab 3.0 needs Python 3.12; these machines have it through pyenv.
+py=""
+for cand in python3.12 "env PYENV_VERSION=3.12.1 python3"; do
+  if $cand -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null; then py=$cand; break; fi
+done
+[ -n "$py" ] || { echo "setup: Python 3.12 not found (isaaclab 3.0 needs it); install it, e.g. 'pyenv install 3.12'" >&2; exit 1; }
+
+# uv installs the ~8 GB torch/isaaclab set in ~30 s cold (pip: ~3 min) and hard-links from its cache.
+uv="$cache/uv-boot/bin/uv"
+if [ ! -x "$uv" ]; then
+  $py -m venv "$cache/uv-boot"
+  "$cache/uv-boot/bin/pip" install -q uv==0.13.8
+fi
+
+hash=$(sha256sum "$root/requirements.lock" | cut -c1-16)
+venv="$cache/venv-$hash"
+if [ ! -f "$venv/.complete" ]; then
+  echo "setup: installing requirements into $venv (a few minutes on a fresh machine)"
+  rm -rf "$venv"
+  "$uv" venv -q -p "$($py -c 'import sys; print(sys.executable)')" "$venv"
+  "$uv" pip install -q -p "$venv/bin/python" -r "$root/requirements.lock"
+  touch "$venv/.complete"
+fi
+"$uv" pip install -q -p "$venv/bin/python" --no-deps -e "$root"
+ln -sfn "$venv" "$root/.venv"
+echo "setup: ready ($root/.venv -> $venv)"

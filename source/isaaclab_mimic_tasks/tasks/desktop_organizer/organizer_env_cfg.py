@@ -1,0 +1,203 @@
+"""Desktop organizer: put the ketchup bottle into the basket, with two distractors on the table.
+
+Robot-agnostic base configuration. A robot subclass sets ``scene.robot``, the actions, the end-effector
+frame (``eef_body_name``/``eef_offset``) and the gripper fields. Physics defaults to Newton (MuJoCo
+Warp) on the CPU, tuned so grasps survive Mimic's action noise (see ``docs/physics.md``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import MISSING
+
+from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg, NewtonShapeCfg
+
+import isaaclab.sim as sim_utils
+from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
+from isaaclab.envs import ManagerBasedRLEnvCfg
+from isaaclab.managers import EventTermCfg as EventTerm
+from isaaclab.managers import ObservationGroupCfg as ObsGroup
+from isaaclab.managers import ObservationTermCfg as ObsTerm
+from isaaclab.managers import SceneEntityCfg
+from isaaclab.managers import TerminationTermCfg as DoneTerm
+from isaaclab.scene import InteractiveSceneCfg
+from isaaclab.utils import configclass
+
+from isaaclab_mimic_tasks.assets import asset_path
+
+from . import mdp
+
+TABLE_SIZE = (1.2, 1.2, 0.05)
+"""Table top (x, y, thickness) in m; its top surface is the env origin's z = 0 plane."""
+
+TABLE_CENTER_X = 0.4
+
+DISTRACTORS = ("orange_juice", "cream_cheese")
+OBJECTS = ("ketchup", "basket", *DISTRACTORS)
+
+
+def _object_cfg(name: str, pos: tuple[float, float, float], rot: tuple[float, float, float, float]) -> RigidObjectCfg:
+    """A rigid object spawned from its built USD (the path is filled in by the env cfg)."""
+    return RigidObjectCfg(
+        prim_path="{ENV_REGEX_NS}/" + "".join(part.capitalize() for part in name.split("_")),
+        init_state=RigidObjectCfg.InitialStateCfg(pos=pos, rot=rot),
+        spawn=sim_utils.UsdFileCfg(usd_path=MISSING),
+    )
+
+
+@configclass
+class OrganizerSceneCfg(InteractiveSceneCfg):
+    """Robot, table, ketchup, basket and distractors. Object poses are nominal; resets randomize them.
+
+    Object rest poses (quaternions x, y, z, w) come from the LIBERO MJCF frames: the ketchup lies on its
+    narrow side with its long axis along x (its 3.7 cm depth across y, grasped from above), the orange
+    juice stands upright, the cream cheese lies flat.
+    """
+
+    robot: ArticulationCfg = MISSING
+
+    table = AssetBaseCfg(
+        prim_path="{ENV_REGEX_NS}/Table",
+        init_state=AssetBaseCfg.InitialStateCfg(pos=(TABLE_CENTER_X, 0.0, -TABLE_SIZE[2] / 2)),
+        spawn=sim_utils.CuboidCfg(
+            size=TABLE_SIZE,
+            collision_props=sim_utils.CollisionPropertiesCfg(),
+            visual_material=sim_utils.PreviewSurfaceCfg(diffuse_color=(0.55, 0.42, 0.3)),
+        ),
+    )
+    light = AssetBaseCfg(prim_path="/World/light", spawn=sim_utils.DomeLightCfg(intensity=3000.0))
+
+    ketchup = _object_cfg("ketchup", pos=(0.5, -0.15, 0.029), rot=(-0.5, -0.5, -0.5, 0.5))
+    basket = _object_cfg("basket", pos=(0.5, 0.15, -0.004), rot=(0.0, 0.0, 0.0, 1.0))
+    orange_juice = _object_cfg("orange_juice", pos=(0.65, -0.05, 0.071), rot=(0.70711, 0.0, 0.0, 0.70711))
+    cream_cheese = _object_cfg("cream_cheese", pos=(0.35, 0.0, 0.010), rot=(0.0, 0.0, 0.0, 1.0))
+
+
+@configclass
+class PlacementCfg:
+    """Reset ranges of every object, the one place to change randomization.
+
+    Each entry holds uniform offsets around the object's nominal pose: ``x``/``y`` in m, ``yaw`` in rad.
+    Keep the ketchup's range narrow: wide ranges are what drops Mimic's generation success rate.
+    """
+
+    ketchup: dict = {"x": (-0.05, 0.05), "y": (-0.05, 0.05)}
+    basket: dict = {"x": (-0.02, 0.02), "y": (-0.02, 0.02)}
+    orange_juice: dict = {"x": (-0.3, 0.3), "y": (-0.3, 0.3), "yaw": (-math.pi, math.pi)}
+    cream_cheese: dict = {"x": (-0.3, 0.3), "y": (-0.3, 0.3), "yaw": (-math.pi, math.pi)}
+    min_separation: float = 0.15
+    """Least distance (m) between object centres; distractors are redrawn until they keep it."""
+    robot_clearance: float = 0.3
+    """Least distance (m) of an object centre from the robot base."""
+
+
+@configclass
+class ActionsCfg:
+    """Arm (set by the robot subclass) and gripper actions."""
+
+    arm_action: mdp.ActionTermCfg = MISSING
+    gripper_action: mdp.ActionTermCfg = MISSING
+
+
+@configclass
+class ObservationsCfg:
+    """Observation groups: ``policy`` (state) and ``subtask_terms`` (0/1 signals for Mimic annotation)."""
+
+    @configclass
+    class PolicyCfg(ObsGroup):
+        eef_pos = ObsTerm(func=mdp.eef_pos)
+        eef_quat = ObsTerm(func=mdp.eef_quat)
+        gripper_pos = ObsTerm(func=mdp.gripper_pos)
+        joint_pos = ObsTerm(func=mdp.joint_pos)
+        joint_vel = ObsTerm(func=mdp.joint_vel)
+        ketchup_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("ketchup")})
+        basket_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("basket")})
+        orange_juice_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("orange_juice")})
+        cream_cheese_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("cream_cheese")})
+
+        def __post_init__(self):
+            self.enable_corruption = False
+            self.concatenate_terms = False
+
+    @configclass
+    class SubtaskCfg(ObsGroup):
+        reach = ObsTerm(func=mdp.eef_near_object)
+        grasp = ObsTerm(func=mdp.object_grasped)
+        lift = ObsTerm(func=mdp.object_lifted)
+        place = ObsTerm(func=mdp.object_in_region)
+
+        def __post_init__(self):
+            self.enable_corruption = False
+            self.concatenate_terms = False
+
+    policy: PolicyCfg = PolicyCfg()
+    subtask_terms: SubtaskCfg = SubtaskCfg()
+
+
+@configclass
+class EventCfg:
+    """Reset: robot and objects to their defaults, then objects to random poses from ``placement``."""
+
+    reset_all = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
+    place_objects = EventTerm(func=mdp.place_objects, mode="reset", params={"object_names": list(OBJECTS)})
+
+
+@configclass
+class TerminationsCfg:
+    """Success, time out, and the ketchup falling off the table."""
+
+    time_out = DoneTerm(func=mdp.time_out, time_out=True)
+    ketchup_off_table = DoneTerm(func=mdp.object_off_table)
+    success = DoneTerm(func=mdp.object_placed_in_container)
+
+
+def newton_cpu_physics() -> NewtonCfg:
+    """MuJoCo Warp settings under which Panda grasps hold (measurements in ``docs/physics.md``)."""
+    return NewtonCfg(
+        solver_cfg=MJWarpSolverCfg(integrator="implicitfast", cone="elliptic", njmax=400, nconmax=200),
+        # MuJoCo solref (0.01, 1): fingers sink 0.5 mm per side instead of 3 mm
+        default_shape_cfg=NewtonShapeCfg(ke=1.0e4, kd=200.0),
+        use_cuda_graph=False,
+    )
+
+
+@configclass
+class OrganizerEnvCfg(ManagerBasedRLEnvCfg):
+    """Desktop organizer environment, robot-agnostic part."""
+
+    scene: OrganizerSceneCfg = OrganizerSceneCfg(num_envs=1, env_spacing=2.5, replicate_physics=True)
+    observations: ObservationsCfg = ObservationsCfg()
+    actions: ActionsCfg = ActionsCfg()
+    events: EventCfg = EventCfg()
+    terminations: TerminationsCfg = TerminationsCfg()
+    placement: PlacementCfg = PlacementCfg()
+    commands = None
+    rewards = None
+    curriculum = None
+
+    # Task geometry read by the MDP terms (object frames are the LIBERO MJCF body frames).
+    grasp_point: tuple[float, float, float] = (0.0, -0.025, 0.0)
+    """Grasp point in the ketchup frame: 2.5 cm from the origin toward the heavy end (the bottle's body)."""
+    container_region: tuple[tuple[float, float, float], tuple[float, float, float]] = (
+        (0.0, 0.0, 0.072),
+        (0.061, 0.061, 0.069),
+    )
+    """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region`` site."""
+
+    # Set by the robot subclass.
+    eef_body_name: str = MISSING
+    eef_offset: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    gripper_joint_names: list[str] = MISSING
+    gripper_open_val: float = MISSING
+    gripper_threshold: float = 0.005
+
+    def __post_init__(self):
+        # 20 Hz control; dt 0.005 is what keeps grasps (dt 0.01 with decimation 5 dropped all of them)
+        self.decimation = 10
+        self.sim.dt = 0.005
+        self.sim.render_interval = self.decimation
+        self.sim.device = "cpu"
+        self.sim.physics = newton_cpu_physics()
+        self.episode_length_s = 20.0
+        for name in OBJECTS:
+            getattr(self.scene, name).spawn.usd_path = asset_path(name)
