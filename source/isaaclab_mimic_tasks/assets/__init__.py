@@ -18,7 +18,7 @@ def _object_spec(name: str, package: str) -> AssetSpec:
 
         return build_object_usd(name, out_dir)
 
-    return AssetSpec(builder=build, source_packages=(package,), revision=1)
+    return AssetSpec(builder=build, source_packages=(package,), revision=2)
 
 
 def _panda_builder(out_dir: pathlib.Path) -> pathlib.Path:

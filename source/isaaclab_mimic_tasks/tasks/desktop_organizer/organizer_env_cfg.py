@@ -32,16 +32,21 @@ TABLE_SIZE = (1.2, 1.2, 0.05)
 
 TABLE_CENTER_X = 0.4
 
+BASKET_SCALE = (1.4, 1.4, 1.0)
+"""LIBERO's basket is 12 cm wide inside, less than the 14.5 cm bottle: widened so the bottle lies in it."""
+BASKET_REGION = ((0.0, 0.0, 0.072), (0.061, 0.061, 0.069))
+"""The basket MJCF's ``contain_region`` site (centre, half size), before :data:`BASKET_SCALE`."""
+
 DISTRACTORS = ("orange_juice", "cream_cheese")
 OBJECTS = ("ketchup", "basket", *DISTRACTORS)
 
 
-def _object_cfg(name: str, pos: tuple[float, float, float], rot: tuple[float, float, float, float]) -> RigidObjectCfg:
+def _object_cfg(name: str, pos: tuple[float, float, float], rot: tuple[float, float, float, float], scale=None):
     """A rigid object spawned from its built USD (the path is filled in by the env cfg)."""
     return RigidObjectCfg(
         prim_path="{ENV_REGEX_NS}/" + "".join(part.capitalize() for part in name.split("_")),
         init_state=RigidObjectCfg.InitialStateCfg(pos=pos, rot=rot),
-        spawn=sim_utils.UsdFileCfg(usd_path=MISSING),
+        spawn=sim_utils.UsdFileCfg(usd_path=MISSING, scale=scale),
     )
 
 
@@ -67,8 +72,8 @@ class OrganizerSceneCfg(InteractiveSceneCfg):
     )
     light = AssetBaseCfg(prim_path="/World/light", spawn=sim_utils.DomeLightCfg(intensity=3000.0))
 
-    ketchup = _object_cfg("ketchup", pos=(0.5, -0.15, 0.029), rot=(-0.5, -0.5, -0.5, 0.5))
-    basket = _object_cfg("basket", pos=(0.5, 0.15, -0.004), rot=(0.0, 0.0, 0.0, 1.0))
+    ketchup = _object_cfg("ketchup", pos=(0.5, -0.12, 0.029), rot=(-0.5, -0.5, -0.5, 0.5))
+    basket = _object_cfg("basket", pos=(0.5, 0.18, -0.004), rot=(0.0, 0.0, 0.0, 1.0), scale=BASKET_SCALE)
     orange_juice = _object_cfg("orange_juice", pos=(0.65, -0.05, 0.071), rot=(0.70711, 0.0, 0.0, 0.70711))
     cream_cheese = _object_cfg("cream_cheese", pos=(0.35, 0.0, 0.010), rot=(0.0, 0.0, 0.0, 1.0))
 
@@ -154,7 +159,7 @@ class TerminationsCfg:
 def newton_cpu_physics() -> NewtonCfg:
     """MuJoCo Warp settings under which Panda grasps hold (measurements in ``docs/physics.md``)."""
     return NewtonCfg(
-        solver_cfg=MJWarpSolverCfg(integrator="implicitfast", cone="elliptic", njmax=400, nconmax=200),
+        solver_cfg=MJWarpSolverCfg(integrator="implicitfast", cone="elliptic", njmax=400, nconmax=200, use_mujoco_contacts=False),
         # MuJoCo solref (0.01, 1): fingers sink 0.5 mm per side instead of 3 mm
         default_shape_cfg=NewtonShapeCfg(ke=1.0e4, kd=200.0),
         use_cuda_graph=False,
@@ -178,11 +183,10 @@ class OrganizerEnvCfg(ManagerBasedRLEnvCfg):
     # Task geometry read by the MDP terms (object frames are the LIBERO MJCF body frames).
     grasp_point: tuple[float, float, float] = (0.0, -0.025, 0.0)
     """Grasp point in the ketchup frame: 2.5 cm from the origin toward the heavy end (the bottle's body)."""
-    container_region: tuple[tuple[float, float, float], tuple[float, float, float]] = (
-        (0.0, 0.0, 0.072),
-        (0.061, 0.061, 0.069),
+    container_region: tuple[tuple[float, float, float], tuple[float, float, float]] = tuple(
+        tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_REGION
     )
-    """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region`` site."""
+    """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region``, scaled."""
 
     # Set by the robot subclass.
     eef_body_name: str = MISSING

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv
 
 __all__ = [
+    "SceneEntityCfg",
     "eef_pose",
     "eef_pos",
     "eef_quat",
