@@ -1,0 +1,1 @@
+"""The ``mimic-tasks`` command line: one module per pipeline step."""
