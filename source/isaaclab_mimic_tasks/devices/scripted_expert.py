@@ -65,6 +65,8 @@ class PickPlaceExpert:
         self.phase = torch.zeros(n, dtype=torch.long, device=device)
         self.phase_steps = torch.zeros(n, dtype=torch.long, device=device)
         self.target_quat = torch.zeros(n, 4, device=device)
+        self.place_offset = torch.zeros(n, 2, device=device)
+        """Per-env xy offset (m) of the release point from the container centre (e.g. to drop beside it)."""
 
     def reset(self, env_ids: torch.Tensor | None = None) -> None:
         """Start the given environments (default: all) from the first phase, keeping their current hand orientation."""
@@ -95,7 +97,7 @@ class PickPlaceExpert:
         grasp, object_center = self._grasp_point()
         # carry the object's centre (not the gripper) over the container's centre
         container = mdp.object_pose(self.env, mdp.SceneEntityCfg(cfg.container_name))[:, :3]
-        container[:, :2] += (grasp - object_center)[:, :2]
+        container[:, :2] += (grasp - object_center)[:, :2] + self.place_offset
 
         target = eef_pos.clone()
         gripper = torch.ones(self.env.num_envs, device=self.env.device)  # +1 open, -1 close
