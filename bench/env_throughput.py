@@ -1,0 +1,74 @@
+"""Env-steps/s of the desktop-organizer task at 1 and 16 environments, and the physics limit.
+
+The limit is the same model (Newton's MuJoCo export of the 1-env scene) stepped with raw MuJoCo C
+(``mujoco.mj_step``), with the same dt and decimation; the printed ratios are measured in this one run.
+Both use the expert's actions so contacts and grasps are part of the cost.
+
+    .venv/bin/python bench/env_throughput.py [--steps 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+
+os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+
+TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
+
+
+def isaaclab_rate(num_envs: int, steps: int, mjcf_path: str | None = None) -> float:
+    """Env-steps/s of Isaac Lab's env.step with the scripted expert driving every environment."""
+    from isaaclab_mimic_tasks.devices import PickPlaceExpert
+    from isaaclab_mimic_tasks.envs import load_env_cfg, open_env
+
+    cfg = load_env_cfg(TASK, num_envs=num_envs)
+    if mjcf_path:
+        cfg.sim.physics.solver_cfg.save_to_mjcf = mjcf_path
+    with open_env(TASK, num_envs=num_envs, seed=0, env_cfg=cfg) as env:
+        expert = PickPlaceExpert(env)
+        expert.reset()
+        for _ in range(3):  # warm-up (kernel loading, first contacts)
+            env.step(expert.advance())
+        start = time.perf_counter()
+        for _ in range(steps):
+            env.step(expert.advance())
+        return steps * num_envs / (time.perf_counter() - start)
+
+
+def mujoco_rate(mjcf_path: str, decimation: int, steps: int) -> float:
+    """Env-steps/s of raw MuJoCo C on the exported model (``decimation`` mj_step calls per env-step)."""
+    import mujoco
+
+    model = mujoco.MjModel.from_xml_path(mjcf_path)
+    data = mujoco.MjData(model)
+    mujoco.mj_forward(model, data)
+    start = time.perf_counter()
+    for _ in range(steps * decimation):
+        mujoco.mj_step(model, data)
+    return steps / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=40, help="timed env.step calls per setting")
+    args = parser.parse_args()
+    from isaaclab_mimic_tasks.envs import load_env_cfg
+
+    decimation = load_env_cfg(TASK).decimation
+    with tempfile.TemporaryDirectory() as tmp:
+        mjcf = os.path.join(tmp, "organizer.xml")
+        one = isaaclab_rate(1, args.steps, mjcf_path=mjcf)
+        limit = mujoco_rate(mjcf, decimation, args.steps * 5)
+    sixteen = isaaclab_rate(16, args.steps)
+    print(f"{'setting':34s} {'env-steps/s':>12s} {'vs MuJoCo C':>12s}")
+    print(f"{'raw MuJoCo C, 1 env (limit)':34s} {limit:12.1f} {1.0:12.2f}")
+    print(f"{'Isaac Lab + Newton MJWarp, 1 env':34s} {one:12.1f} {one / limit:12.3f}")
+    print(f"{'Isaac Lab + Newton MJWarp, 16 envs':34s} {sixteen:12.1f} {sixteen / limit:12.3f}")
+    print(f"16 envs vs 1 env: {sixteen / one:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
