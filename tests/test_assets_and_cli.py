@@ -84,8 +84,19 @@ def test_registration_imports_no_simulator():
     code = (
         "import sys, gymnasium as gym, isaaclab_mimic_tasks.tasks;"
         "assert 'Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0' in gym.registry;"
-        "print(sorted(m for m in sys.modules if m.startswith(('newton', 'isaaclab_newton', 'warp'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('newton.', 'isaaclab_newton', 'warp', 'mujoco'))))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_newton_schemas_known_even_if_usd_is_used_first():
+    """Opening a USD stage before the simulator is imported must not hide Newton's schemas (the Panda's
+    mimic finger joint): importing the assets package registers them."""
+    code = (
+        "from pxr import Usd; import isaaclab_mimic_tasks.assets; Usd.Stage.CreateInMemory();"
+        "print(Usd.SchemaRegistry().FindAppliedAPIPrimDefinition('NewtonMimicAPI') is not None)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr

@@ -9,6 +9,11 @@ from __future__ import annotations
 import functools
 import pathlib
 
+# Register Newton's USD schemas (NewtonMimicAPI on the Panda's second finger, ...) before any stage is
+# opened: USD's schema registry is built once, on first use, so building an asset first would leave
+# the mimic joint unknown and the second finger undriven.
+import newton_usd_schemas  # noqa: F401
+
 from .cache import AssetSourceError, AssetSpec, cache_dir, ensure_asset
 
 
