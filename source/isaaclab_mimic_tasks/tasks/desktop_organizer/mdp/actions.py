@@ -20,9 +20,7 @@ class GravityCompensatedDiffIKAction(DifferentialInverseKinematicsAction):
     def apply_actions(self):
         super().apply_actions()
         gravity = self._asset.data.gravity_compensation_forces.torch[:, self._jacobi_joint_ids]
-        # The non-deprecated ``actuators.target_command.set_effort_index`` broke every grasp (0/10) in
-        # Isaac Lab 3.0.0 with this robot; keep the deprecated call until that is understood.
-        self._asset.set_joint_effort_target_index(target=gravity, joint_ids=self._joint_ids)
+        self._asset.actuators.target_command.set_effort_index(value=gravity, joint_ids=self._joint_ids)
 
 
 @configclass
