@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import Iterator
 
 import gymnasium as gym
+import torch
 
 
 class UserInputError(Exception):
@@ -49,3 +50,40 @@ def open_env(task: str, num_envs: int = 1, seed: int | None = 0, device: str = "
             yield env
         finally:
             env.close()
+
+
+def task_family(task: str) -> str:
+    """The base task of an ID: Mimic and Play variants share data with it (``-Mimic``/``-Play`` removed)."""
+    return task.replace("-Mimic", "").replace("-Play", "")
+
+
+def check_same_task(dataset_task: str, task: str, path: str) -> None:
+    """Raise a clear error if a dataset recorded on ``dataset_task`` is used with an unrelated ``task``."""
+    if dataset_task and task_family(dataset_task) != task_family(task):
+        raise UserInputError(f"{path} holds demos of '{dataset_task}', not of '{task}'; pass the matching --task")
+
+
+class SuccessStreak:
+    """Per environment, how many consecutive steps the task's success term has held.
+
+    A demo or rollout counts as a success only if the task is still solved at its end: the stock
+    generator's "success at any step" would count an object lifted and then dropped.
+    """
+
+    def __init__(self, env, success_term):
+        self._env = env
+        self._term = success_term
+        self.steps = torch.zeros(env.num_envs, dtype=torch.long, device=env.device)
+
+    def update(self) -> torch.Tensor:
+        """Evaluate the success term after an ``env.step``; returns the streaks, shape (num_envs,)."""
+        solved = self._term.func(self._env, **self._term.params).bool()
+        self.steps = torch.where(solved, self.steps + 1, torch.zeros_like(self.steps))
+        return self.steps
+
+    def reset(self, env_ids=None) -> None:
+        """Start counting again for ``env_ids`` (all if None), e.g. after their reset."""
+        if env_ids is None:
+            self.steps.zero_()
+        else:
+            self.steps[env_ids] = 0

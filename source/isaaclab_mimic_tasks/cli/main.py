@@ -14,6 +14,16 @@ import sys
 SUBCOMMANDS = {
     "assets": "build the robot and object assets from packaged sources",
     "expert": "run the scripted expert and print its success rate",
+    "record": "record successful demos (scripted expert, keyboard, SpaceMouse) to an HDF5 dataset",
+    "replay": "replay the actions of a dataset and report which demos still succeed",
+    "annotate": "add Mimic's datagen_info (subtask ends) to recorded demos",
+    "generate": "generate demos from annotated source demos with Isaac Lab Mimic (resumable)",
+    "split": "add mask/train and mask/valid to a dataset",
+    "info": "print what a dataset holds",
+    "validate": "check a dataset and say what is wrong with it",
+    "train": "train a robomimic policy (bc, bc_rnn) on a dataset",
+    "play": "roll out a trained policy and print its success rate",
+    "pipeline": "run the whole chain (record, annotate, generate, split, train, play) and write a report",
 }
 
 
