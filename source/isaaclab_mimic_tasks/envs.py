@@ -6,11 +6,10 @@ import contextlib
 from collections.abc import Iterator
 
 import gymnasium as gym
-import torch
 
+from isaaclab_mimic_tasks.errors import UserInputError
 
-class UserInputError(Exception):
-    """Bad input from the user; the message says what is wrong and how to fix it (no traceback)."""
+__all__ = ["SuccessStreak", "UserInputError", "check_same_task", "load_env_cfg", "open_env", "task_ids", "task_family"]
 
 
 def task_ids() -> list[str]:
@@ -71,12 +70,16 @@ class SuccessStreak:
     """
 
     def __init__(self, env, success_term):
+        import torch
+
         self._env = env
         self._term = success_term
         self.steps = torch.zeros(env.num_envs, dtype=torch.long, device=env.device)
 
-    def update(self) -> torch.Tensor:
+    def update(self):
         """Evaluate the success term after an ``env.step``; returns the streaks, shape (num_envs,)."""
+        import torch
+
         solved = self._term.func(self._env, **self._term.params).bool()
         self.steps = torch.where(solved, self.steps + 1, torch.zeros_like(self.steps))
         return self.steps

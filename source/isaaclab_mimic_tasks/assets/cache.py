@@ -18,8 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 
+from isaaclab_mimic_tasks.errors import UserInputError
 
-class AssetSourceError(RuntimeError):
+
+class AssetSourceError(UserInputError):
     """A package an asset is built from is missing; the message names the fix."""
 
 

@@ -27,12 +27,14 @@ SUBCOMMANDS = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; only ``command``'s module is imported (a quick error or --help costs no torch import)."""
     parser = argparse.ArgumentParser(prog="mimic-tasks", description="Isaac Lab Mimic tasks, kit-less.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in SUBCOMMANDS.items():
-        module = importlib.import_module(f"isaaclab_mimic_tasks.cli.{name}")
-        module.add_arguments(sub.add_parser(name, help=help_text))
+        subparser = sub.add_parser(name, help=help_text)
+        if name == command:
+            importlib.import_module(f"isaaclab_mimic_tasks.cli.{name}").add_arguments(subparser)
     return parser
 
 
@@ -41,13 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault(
         "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
     )
-    args = build_parser().parse_args(argv)
-    from isaaclab_mimic_tasks.assets import AssetSourceError
-    from isaaclab_mimic_tasks.envs import UserInputError
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(next((a for a in argv if a in SUBCOMMANDS), None)).parse_args(argv)
+    from isaaclab_mimic_tasks.errors import UserInputError  # AssetSourceError is one too
 
     try:
         return importlib.import_module(f"isaaclab_mimic_tasks.cli.{args.command}").main(args)
-    except (UserInputError, AssetSourceError) as error:
+    except UserInputError as error:
         print(f"mimic-tasks {args.command}: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

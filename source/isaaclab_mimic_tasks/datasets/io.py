@@ -1,0 +1,113 @@
+"""Opening Isaac Lab / robomimic HDF5 datasets with clear errors, and writing files atomically.
+
+The layout is the one :class:`isaaclab.utils.datasets.HDF5DatasetFileHandler` writes and robomimic reads:
+``data`` (attrs ``env_args`` JSON, ``total``), ``data/demo_N`` (attrs ``num_samples``, ``success``; datasets
+``actions``, ``obs/*``, ...) and, after a split, ``mask/<name>`` arrays of demo names.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Iterator
+
+import h5py
+
+from isaaclab_mimic_tasks.envs import UserInputError, check_same_task
+
+
+def _one_line(error: BaseException) -> str:
+    """The message of ``error`` on one line."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+def _natural_key(name: str) -> tuple:
+    """Sort key that orders ``demo_2`` before ``demo_10``."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
+def demo_names(f: h5py.File) -> list[str]:
+    """The demo groups under ``data``, sorted numerically (``demo_2`` before ``demo_10``)."""
+    data = f.get("data")
+    if not isinstance(data, h5py.Group):
+        return []
+    return sorted((name for name, item in data.items() if isinstance(item, h5py.Group)), key=_natural_key)
+
+
+def dataset_task(f: h5py.File) -> str:
+    """The task (``env_name`` of ``data.attrs["env_args"]``) the dataset was recorded on; "" if unknown."""
+    data = f.get("data")
+    raw = data.attrs.get("env_args") if isinstance(data, h5py.Group) else None
+    if raw is None:
+        return ""
+    try:
+        env_args = json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    return str(env_args.get("env_name", "") or "") if isinstance(env_args, dict) else ""
+
+
+@contextlib.contextmanager
+def open_dataset(path: str | os.PathLike, task: str | None = None) -> Iterator[h5py.File]:
+    """Open an Isaac Lab / robomimic dataset read-only; yields the :class:`h5py.File`.
+
+    Raises :class:`UserInputError` (one line: what is wrong and how to fix it) if the file is missing, is
+    not HDF5, is truncated or corrupt (also when reading it inside the ``with`` block fails), has no
+    ``data`` group or no demos, or was recorded on a task of another family than ``task``.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        what = "is a folder, not a file" if os.path.isdir(path) else "does not exist"
+        raise UserInputError(
+            f"{path} {what}; pass the path of an .hdf5 dataset (e.g. one written by `mimic-tasks record`)"
+        )
+    try:
+        is_hdf5 = h5py.is_hdf5(path)
+    except OSError as error:
+        raise UserInputError(f"cannot read {path} ({_one_line(error)}); check its permissions") from None
+    if not is_hdf5:
+        raise UserInputError(f"{path} is not an HDF5 file; pass an .hdf5 dataset written by Isaac Lab's recorder")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as error:
+        raise UserInputError(
+            f"{path} is truncated or corrupt ({_one_line(error)}); record it again or restore a complete copy"
+        ) from None
+    try:
+        if not isinstance(f.get("data"), h5py.Group):
+            raise UserInputError(
+                f"{path} has no 'data' group, so it is not an Isaac Lab / robomimic dataset; pass a file written by"
+                " `mimic-tasks record` or Isaac Lab's recorder"
+            )
+        if not demo_names(f):
+            raise UserInputError(f"{path} holds no demos (data/demo_N); record some first with `mimic-tasks record`")
+        if task:
+            check_same_task(dataset_task(f), task, path)
+        yield f
+    except (OSError, RuntimeError) as error:
+        raise UserInputError(
+            f"cannot read {path}, it is truncated or corrupt ({_one_line(error)}); record it again or restore a"
+            " complete copy"
+        ) from None
+    finally:
+        f.close()
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike) -> Iterator[str]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path``, on error it is deleted.
+
+    The output is thus written completely or not at all (``os.replace`` is atomic within one folder).
+    """
+    path = os.fspath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    tmp = os.path.join(folder, f".{name}.tmp-{os.getpid()}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(tmp)
+        raise

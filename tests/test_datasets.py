@@ -1,0 +1,329 @@
+"""HDF5 dataset tools: clear one-line errors that leave the input untouched, validation, train/valid split, info."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+
+from isaaclab_mimic_tasks.datasets import (
+    atomic_output,
+    check_dataset,
+    dataset_summary,
+    dataset_task,
+    demo_names,
+    find_problems,
+    format_summary,
+    open_dataset,
+    split_train_valid,
+)
+from isaaclab_mimic_tasks.envs import UserInputError
+
+TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
+SIGNALS = ("reach", "grasp", "lift")
+
+
+def make_dataset(path, num_demos=5, task=TASK, annotated=False, length=20, obs=("eef_pos", "ketchup_pose")):
+    """Write a small dataset in Isaac Lab's layout (demo i has ``length + i`` steps); returns ``path``."""
+    rng = np.random.default_rng(0)
+    dims = {"eef_pos": 3, "ketchup_pose": 7, "joint_pos": 9}
+    with h5py.File(path, "w") as f:
+        f.attrs["format_version"] = 1
+        data = f.create_group("data")
+        data.attrs["env_args"] = json.dumps({"env_name": task, "type": 2})
+        total = 0
+        for i in range(num_demos):
+            steps = length + i
+            demo = data.create_group(f"demo_{i}")
+            demo.attrs["num_samples"] = steps
+            demo.attrs["success"] = True
+            demo.attrs["seed"] = i
+            demo["actions"] = rng.uniform(-1, 1, (steps, 7)).astype(np.float32)
+            for key in obs:
+                demo[f"obs/{key}"] = rng.normal(size=(steps, dims[key])).astype(np.float32)
+            if annotated:
+                info = demo.create_group("obs/datagen_info")
+                poses = np.tile(np.eye(4, dtype=np.float32), (steps, 1, 1))
+                info["eef_pose/franka"] = poses
+                info["object_pose/ketchup"] = poses
+                info["target_eef_pose/franka"] = poses
+                for k, name in enumerate(SIGNALS):
+                    info[f"subtask_term_signals/{name}"] = np.arange(steps) >= (k + 1) * steps // 4
+            total += steps
+        data.attrs["total"] = total
+    return path
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    """Run ``mimic-tasks ARGS`` as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+# --- bad input: one clear line, non-zero exit, input byte-identical ------------------------------------------
+
+
+def _missing(tmp_path):
+    return tmp_path / "missing.hdf5", ["info", "--dataset"], "does not exist"
+
+
+def _not_hdf5(tmp_path):
+    path = tmp_path / "notes.hdf5"
+    path.write_text("these are not demos\n")
+    return path, ["split", "--dataset"], "not an HDF5 file"
+
+
+def _truncated(tmp_path):
+    full = make_dataset(tmp_path / "full.hdf5").read_bytes()
+    path = tmp_path / "truncated.hdf5"
+    path.write_bytes(full[: len(full) // 2])
+    return path, ["validate", "--dataset"], "truncated or corrupt"
+
+
+def _other_task(tmp_path):
+    path = make_dataset(tmp_path / "lift.hdf5", task="Isaac-Lift-Cube-Franka-IK-Rel-v0")
+    return path, ["validate", "--task", TASK, "--dataset"], "Isaac-Lift-Cube-Franka-IK-Rel-v0"
+
+
+def _not_annotated(tmp_path):
+    return make_dataset(tmp_path / "plain.hdf5"), ["validate", "--require_datagen_info", "--dataset"], "annotate"
+
+
+def _no_masks(tmp_path):
+    return make_dataset(tmp_path / "plain.hdf5"), ["validate", "--require_masks", "--dataset"], "mimic-tasks split"
+
+
+def _nan_actions(tmp_path):
+    path = make_dataset(tmp_path / "nan.hdf5")
+    with h5py.File(path, "a") as f:
+        f["data/demo_3/actions"][5, 2] = np.nan
+    return path, ["split", "--dataset"], "demo_3"
+
+
+def _missing_obs_keys(tmp_path):
+    command = ["validate", "--obs_keys", "eef_pos", "joint_pos", "--dataset"]
+    return make_dataset(tmp_path / "plain.hdf5"), command, "joint_pos"
+
+
+@pytest.mark.parametrize(
+    "case", [_missing, _not_hdf5, _truncated, _other_task, _not_annotated, _no_masks, _nan_actions, _missing_obs_keys]
+)
+def test_bad_input_fails_clearly_and_leaves_input_untouched(tmp_path, case):
+    path, command, expected = case(tmp_path)
+    before = digest(path) if path.exists() else None
+    result = run_cli(*command, path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
+    assert expected in result.stderr + result.stdout
+    assert (digest(path) if path.exists() else None) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp files left
+
+
+def test_open_dataset_errors(tmp_path):
+    """Each unusable file raises a one-line UserInputError; Mimic/Play variants count as the same task."""
+    empty = tmp_path / "empty.hdf5"
+    with h5py.File(empty, "w") as f:
+        f.create_group("data")
+    other = tmp_path / "other.hdf5"
+    with h5py.File(other, "w") as f:
+        f["x"] = np.zeros(3)
+    for path, message in [(empty, "no demos"), (other, "no 'data' group"), (tmp_path, "folder")]:
+        with pytest.raises(UserInputError, match=message) as error:
+            with open_dataset(path):
+                pass
+        assert "\n" not in str(error.value)
+    path = make_dataset(tmp_path / "d.hdf5")
+    with open_dataset(path, task="Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0") as f:
+        assert dataset_task(f) == TASK
+    with pytest.raises(UserInputError, match="pass the matching --task"):
+        with open_dataset(path, task="Isaac-PickPlace-GR1T2-Abs-v0"):
+            pass
+
+
+def test_demo_names_sort_numerically(tmp_path):
+    with open_dataset(make_dataset(tmp_path / "d.hdf5", num_demos=12)) as f:
+        assert demo_names(f)[:3] == ["demo_0", "demo_1", "demo_2"] and demo_names(f)[-2:] == ["demo_10", "demo_11"]
+
+
+# --- validation ----------------------------------------------------------------------------------------------
+
+
+def test_valid_datasets_have_no_problems(tmp_path):
+    path = make_dataset(tmp_path / "annotated.hdf5", annotated=True)
+    assert find_problems(path, task=TASK, require_datagen_info=True, obs_keys=["eef_pos", "ketchup_pose"]) == []
+    split_train_valid(path, ratio=0.2)
+    assert find_problems(path, require_masks=True) == []
+    check_dataset(path, require_masks=True, require_datagen_info=True)
+    result = run_cli("validate", path, "--require_datagen_info", "--require_masks", "--task", TASK)
+    assert result.returncode == 0 and result.stdout.startswith("ok: "), result.stderr
+
+
+def test_inconsistent_demos_are_reported(tmp_path):
+    """Wrong num_samples, short observations, wrong total, 1-D actions, Inf values: each a line naming the demo."""
+    path = make_dataset(tmp_path / "bad.hdf5", annotated=True)
+    with h5py.File(path, "a") as f:
+        f["data/demo_0"].attrs["num_samples"] = 99
+        del f["data/demo_1/obs/eef_pos"]
+        f["data/demo_1/obs/eef_pos"] = np.zeros((3, 3))
+        del f["data/demo_2/actions"]
+        f["data/demo_2/actions"] = np.zeros(22)
+        f["data/demo_3/actions"][0, 0] = np.inf
+        del f["data/demo_4/obs/datagen_info/eef_pose"]
+    problems = find_problems(path, require_datagen_info=True)
+    text = "\n".join(problems)
+    assert "demo_0 has num_samples=99 but 20 actions" in text
+    assert "demo_1/obs/eef_pos has 3 steps but 21 actions" in text
+    assert "demo_2/actions has shape (22,)" in text
+    assert "demo_3/actions holds NaN or Inf" in text
+    assert "data.attrs['total']" in text
+    assert "1 demos (demo_4) have no complete obs/datagen_info" in text
+    with pytest.raises(UserInputError, match=r"more: run `mimic-tasks validate"):
+        check_dataset(path)
+
+
+def test_bad_masks_are_reported(tmp_path):
+    path = make_dataset(tmp_path / "d.hdf5")
+    with h5py.File(path, "a") as f:
+        f["mask/train"] = np.array(["demo_0", "demo_1", "demo_9"], dtype="S")
+        f["mask/valid"] = np.array(["demo_1"], dtype="S")
+    text = "\n".join(find_problems(path, require_masks=True))
+    assert "demo_9" in text and "share 1 demos (demo_1)" in text
+    with h5py.File(path, "a") as f:
+        del f["mask/train"]
+        f["mask/train"] = np.array([], dtype="S")
+    assert any("mask/train is empty" in p for p in find_problems(path, require_masks=True))
+
+
+def test_missing_obs_keys_list_what_the_dataset_has(tmp_path):
+    (problem,) = find_problems(make_dataset(tmp_path / "d.hdf5"), obs_keys=["eef_pos", "joint_pos", "cam"])
+    assert "missing: joint_pos, cam" in problem and "has: eef_pos, ketchup_pose" in problem
+
+
+# --- split ---------------------------------------------------------------------------------------------------
+
+
+def _masks(path) -> dict[str, list[str]]:
+    with h5py.File(path, "r") as f:
+        return {k: [n.decode() for n in f["mask"][k][()]] for k in f["mask"]}
+
+
+def test_split_masks_are_disjoint_cover_all_and_keep_the_data(tmp_path):
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=10)
+    with h5py.File(path, "r") as f:
+        actions = {n: f["data"][n]["actions"][()] for n in f["data"]}
+    result = run_cli("split", "--dataset", path, "--ratio", "0.2", "--seed", "3")
+    assert result.returncode == 0, result.stderr
+    assert "mask/train: 8 demos, " in result.stdout and "mask/valid: 2 demos, " in result.stdout
+    masks = _masks(path)
+    assert len(masks["train"]) == 8 and len(masks["valid"]) == 2
+    assert not set(masks["train"]) & set(masks["valid"])
+    assert set(masks["train"]) | set(masks["valid"]) == {f"demo_{i}" for i in range(10)}
+    with h5py.File(path, "r") as f:
+        assert all(np.array_equal(f["data"][n]["actions"][()], a) for n, a in actions.items())
+        assert f["data"].attrs["total"] == sum(20 + i for i in range(10))
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_resplit_is_stable_and_replaces_masks(tmp_path):
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=10)
+    first = split_train_valid(path, ratio=0.3, seed=7)
+    assert split_train_valid(path, ratio=0.3, seed=7) == first == _masks(path)
+    split_train_valid(path, ratio=0.1, seed=7)
+    assert [len(v) for v in _masks(path).values()] == [9, 1]
+
+
+def test_split_small_and_bad_ratios(tmp_path):
+    one = make_dataset(tmp_path / "one.hdf5", num_demos=1)
+    assert split_train_valid(one, ratio=0.5) == {"train": ["demo_0"], "valid": []}
+    assert find_problems(one, require_masks=True) == []
+    two = make_dataset(tmp_path / "two.hdf5", num_demos=2)
+    assert [len(v) for v in split_train_valid(two, ratio=0.9).values()] == [1, 1]
+    assert [len(v) for v in split_train_valid(make_dataset(tmp_path / "five.hdf5"), ratio=0.0).values()] == [5, 0]
+    before = digest(one)
+    with pytest.raises(UserInputError, match="--ratio"):
+        split_train_valid(one, ratio=1.0)
+    assert digest(one) == before
+
+
+def test_split_with_filter_key(tmp_path):
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=10)
+    with h5py.File(path, "a") as f:
+        f["mask/good"] = np.array([f"demo_{i}" for i in range(0, 10, 2)], dtype="S")
+    masks = split_train_valid(path, ratio=0.2, filter_key="good")
+    assert set(masks) == {"good_train", "good_valid"} and [len(v) for v in masks.values()] == [4, 1]
+    assert set(masks["good_train"] + masks["good_valid"]) == {f"demo_{i}" for i in range(0, 10, 2)}
+    with pytest.raises(UserInputError, match="no mask/bad"):
+        split_train_valid(path, filter_key="bad")
+
+
+def test_robomimic_reads_the_masks(tmp_path):
+    import robomimic.utils.file_utils as FileUtils
+    import robomimic.utils.obs_utils as ObsUtils
+    from robomimic.utils.dataset import SequenceDataset
+
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=10)
+    masks = split_train_valid(path, ratio=0.2)
+    assert FileUtils.get_demos_for_filter_key(str(path), "valid") == masks["valid"]
+    ObsUtils.initialize_obs_modality_mapping_from_dict({"low_dim": ["eef_pos"]})
+    for key, demos in masks.items():
+        dataset = SequenceDataset(
+            str(path),
+            obs_keys=("eef_pos",),
+            dataset_keys=("actions",),
+            filter_by_attribute=key,
+            hdf5_cache_mode="low_dim",
+            load_next_obs=False,
+        )
+        assert sorted(dataset.demos) == sorted(demos)
+        assert len(dataset) == sum(20 + int(n.split("_")[1]) for n in demos)
+        assert dataset[0]["actions"].shape == (1, 7)
+        dataset.close_and_delete_hdf5_handle()
+
+
+def test_atomic_output_writes_all_or_nothing(tmp_path):
+    target = tmp_path / "out.hdf5"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_output(target) as tmp:
+            with open(tmp, "w") as f:
+                f.write("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "old" and list(tmp_path.iterdir()) == [target]
+    with atomic_output(target) as tmp:
+        with open(tmp, "w") as f:
+            f.write("new")
+    assert target.read_text() == "new" and list(tmp_path.iterdir()) == [target]
+
+
+# --- info ----------------------------------------------------------------------------------------------------
+
+
+def test_info_summary(tmp_path):
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=4, annotated=True)
+    split_train_valid(path, ratio=0.25)
+    summary = dataset_summary(path)
+    assert summary["task"] == TASK and summary["format_version"] == 1
+    assert summary["num_demos"] == 4 and summary["total_samples"] == 20 + 21 + 22 + 23
+    assert summary["demo_length"] == {"min": 20, "mean": 21.5, "max": 23}
+    assert summary["action_dim"] == 7 and summary["obs"] == {"eef_pos": [3], "ketchup_pose": [7]}
+    assert summary["datagen_info"] and summary["subtask_signals"] == sorted(SIGNALS)
+    assert summary["masks"] == {"train": 3, "valid": 1} and summary["num_success"] == 4
+    text = format_summary(summary)
+    assert "ketchup_pose" in text and "grasp" in text and "train (3 demos)" in text
+    result = run_cli("info", path, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(json.dumps(summary))
