@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -230,10 +231,15 @@ def _run_generation(env, generator, success_term, output: _Output, target: int, 
 
     tasks = [loop.create_task(attempt_forever(i)) for i in range(env.num_envs)]
     env_ids = torch.zeros(1, dtype=torch.long, device=env.device)
+    # Ctrl-C is taken between steps, never in the middle of writing a demo
+    interrupted = []
+    previous_handler = signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     start = time.perf_counter()
     try:
         with torch.inference_mode():
             while stats.demos < target and failures_this_run < max_failures:
+                if interrupted:
+                    raise KeyboardInterrupt
                 # let the generators run until every environment has queued its next action
                 while action_queue.qsize() != env.num_envs:
                     loop.run_until_complete(asyncio.sleep(0))
@@ -265,6 +271,7 @@ def _run_generation(env, generator, success_term, output: _Output, target: int, 
                 stats.seconds += time.perf_counter() - start
                 start = time.perf_counter()
     finally:
+        signal.signal(signal.SIGINT, previous_handler)
         for task in tasks:
             task.cancel()
         loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))

@@ -98,29 +98,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the first reset")
 
 
-def main(args: argparse.Namespace) -> int:
+def record_dataset(
+    task: str, output: str, num_demos: int, num_envs: int = 4, seed: int = 0, num_success_steps: int = 10
+) -> RecordStats:
+    """Record ``num_demos`` scripted demos of ``task`` into ``output`` (which must not exist yet)."""
     from isaaclab_mimic_tasks.datasets.recording import publish, staging_path
     from isaaclab_mimic_tasks.envs import UserInputError, open_env
 
-    if args.teleop_device != "scripted":
-        raise UserInputError(f"--teleop_device {args.teleop_device} is not available yet; use --teleop_device scripted")
-    if args.num_demos < 1 or args.num_envs < 1 or args.num_success_steps < 1:
+    if num_demos < 1 or num_envs < 1 or num_success_steps < 1:
         raise UserInputError("--num_demos, --num_envs and --num_success_steps must be at least 1")
-    output = args.dataset_file if args.dataset_file.endswith(".hdf5") else args.dataset_file + ".hdf5"
     if os.path.exists(output):
         raise UserInputError(f"{output} exists; remove it or choose another --dataset_file")
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     staging = staging_path(output)
-    num_envs = min(args.num_envs, args.num_demos)
-    env_cfg, success_term = recording_env_cfg(args.task, num_envs, staging)
+    num_envs = min(num_envs, num_demos)
+    env_cfg, success_term = recording_env_cfg(task, num_envs, staging)
     try:
-        with open_env(args.task, num_envs=num_envs, seed=args.seed, env_cfg=env_cfg) as env:
-            stats = record_scripted_demos(env, success_term, args.num_demos, args.num_success_steps)
+        with open_env(task, num_envs=num_envs, seed=seed, env_cfg=env_cfg) as env:
+            return record_scripted_demos(env, success_term, num_demos, num_success_steps)
     finally:
         publish(staging, output)
+
+
+def main(args: argparse.Namespace) -> int:
+    from isaaclab_mimic_tasks.envs import UserInputError
+
+    if args.teleop_device != "scripted":
+        raise UserInputError(f"--teleop_device {args.teleop_device} is not available yet; use --teleop_device scripted")
+    output = args.dataset_file if args.dataset_file.endswith(".hdf5") else args.dataset_file + ".hdf5"
+    stats = record_dataset(args.task, output, args.num_demos, args.num_envs, args.seed, args.num_success_steps)
     print(
         f"recorded {stats.demos} demos in {stats.attempts} attempts to {output} "
-        f"({stats.steps * num_envs / stats.seconds:.1f} env-steps/s)"
+        f"({stats.steps * min(args.num_envs, args.num_demos) / stats.seconds:.1f} env-steps/s)"
     )
     return 0
-

@@ -92,9 +92,10 @@ def replay_episodes(
 
 def select_demos(dataset_path: str, select: Sequence[int] | None, task: str | None = None) -> tuple[str, list[str]]:
     """The task recorded in ``dataset_path`` and the demo names to replay (all, or ``demo_<i>`` for ``select``)."""
-    from isaaclab_mimic_tasks.datasets import dataset_task, demo_names, open_dataset
+    from isaaclab_mimic_tasks.datasets import check_dataset, dataset_task, demo_names, open_dataset
     from isaaclab_mimic_tasks.envs import UserInputError
 
+    check_dataset(dataset_path, task=task)  # unreadable files, another task, NaN actions
     with open_dataset(dataset_path, task=task) as f:
         names = demo_names(f)
         recorded_task = dataset_task(f)

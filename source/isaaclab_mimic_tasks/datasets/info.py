@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -25,7 +26,7 @@ def dataset_summary(path: str | os.PathLike) -> dict[str, Any]:
     ``num_demos``, ``total_samples``, ``demo_length`` (``min``, ``mean``, ``max``), ``action_dim``, ``obs``
     (key -> per-step shape, of the first demo, without ``datagen_info``), ``datagen_info`` (bool),
     ``subtask_signals`` (names), ``masks`` (name -> number of demos), ``num_success`` (demos whose
-    ``success`` attribute is true).
+    ``success`` attribute is true), ``generation`` (the totals of ``mimic-tasks generate``, or None).
     """
     path = os.fspath(path)
     with open_dataset(path) as f:
@@ -47,7 +48,9 @@ def dataset_summary(path: str | os.PathLike) -> dict[str, Any]:
         if isinstance(f.get("mask"), h5py.Group):
             masks = {k: int(np.atleast_1d(v[()]).size) for k, v in f["mask"].items() if isinstance(v, h5py.Dataset)}
         version = f.attrs.get("format_version")
+        generation = data.attrs.get("mimic_generation")  # written by `mimic-tasks generate`
         return {
+            "generation": json.loads(generation) if generation is not None else None,
             "path": path,
             "task": dataset_task(f),
             "format_version": None if version is None else int(version),
@@ -91,4 +94,11 @@ def format_summary(summary: dict[str, Any]) -> str:
         lines.append("masks:          " + ", ".join(f"{k} ({n} demos)" for k, n in s["masks"].items()))
     else:
         lines.append("masks:          none (`mimic-tasks split`)")
+    gen = s.get("generation")
+    if gen:
+        failures = ", ".join(f"{k} {v}" for k, v in gen["failures_by_subtask"].items()) or "none"
+        lines.append(
+            f"generation:     {gen['demos']}/{gen['attempts']} attempts kept in {gen['runs']} run(s), "
+            f"{60 * gen['demos'] / max(gen['seconds'], 1e-9):.1f} demos/min; failures by subtask: {failures}"
+        )
     return "\n".join(lines)

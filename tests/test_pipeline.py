@@ -1,0 +1,242 @@
+"""The data pipeline end to end on the CPU: a tiny `mimic-tasks pipeline` run, robomimic reading every file it
+writes, resumable and seeded generation, and clear errors for bad input to each pipeline subcommand."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import h5py
+import numpy as np
+import pytest
+
+MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
+TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
+NUM_ENVS = 2
+
+
+def cli(*args, timeout=1800, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``mimic-tasks ARGS`` as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
+        capture_output=True, text=True, timeout=timeout, **kwargs,
+    )
+
+
+def digest(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def demo_actions(path) -> dict[str, np.ndarray]:
+    with h5py.File(path, "r") as f:
+        return {name: f[f"data/{name}/actions"][()] for name in f["data"]}
+
+
+@pytest.fixture(scope="module")
+def pipeline_dir(tmp_path_factory):
+    """One tiny run of the whole chain: 2 scripted demos, 2 generated, 1 epoch of BC-RNN, 1 rollout."""
+    out = tmp_path_factory.mktemp("pipeline")
+    result = cli(
+        "pipeline", "--task", MIMIC_TASK, "--output_dir", out, "--num_source_demos", 2, "--generation_num_trials", 2,
+        "--num_envs", NUM_ENVS, "--epochs", 1, "--num_rollouts", 1,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_tiny_pipeline_writes_every_report_file(pipeline_dir):
+    for name in ("report.md", "summary.json", "generation_outcomes.png", "training_loss.png", "generated_demo.mp4"):
+        assert (pipeline_dir / name).stat().st_size > 0, name
+    summary = json.loads((pipeline_dir / "summary.json").read_text())
+    gen = summary["generation"]
+    assert gen["demos"] == 2 and gen["attempts"] >= 2
+    assert gen["attempts"] == gen["demos"] + sum(gen["failures_by_subtask"].values())
+    assert gen["demos_per_minute"] > 0 and gen["env_steps_per_second"] > 0
+    assert summary["source_demos"] == 2 and summary["annotated_demos"] >= 1
+    assert len(summary["training"]["train_loss"]) == 1
+    assert summary["policy"]["rollouts"] == 1
+    report = (pipeline_dir / "report.md").read_text()
+    for phrase in ("success", "demos/min", "failures by subtask", "training", "policy success rate"):
+        assert phrase in report
+    import imageio.v3 as iio
+
+    frames = iio.imread(pipeline_dir / "generated_demo.mp4")
+    assert len(frames) > 10 and frames.std() > 1.0
+
+
+def test_robomimic_reads_recorded_annotated_and_generated_files(pipeline_dir):
+    import robomimic.utils.obs_utils as ObsUtils
+    from robomimic.utils.dataset import SequenceDataset
+
+    keys = ["eef_pos", "eef_quat", "gripper_pos", "ketchup_pose", "basket_pose"]
+    ObsUtils.initialize_obs_modality_mapping_from_dict({"low_dim": keys})
+    for name, filter_key in (("source", None), ("annotated", None), ("generated", "train")):
+        path = str(pipeline_dir / "datasets" / f"{name}.hdf5")
+        dataset = SequenceDataset(
+            hdf5_path=path, obs_keys=keys, dataset_keys=("actions",), load_next_obs=False, frame_stack=1,
+            seq_length=10, pad_frame_stack=True, pad_seq_length=True, get_pad_mask=False, goal_mode=None,
+            hdf5_cache_mode=None, hdf5_use_swmr=True, hdf5_normalize_obs=False, filter_by_attribute=filter_key,
+        )
+        item = dataset[0]
+        assert item["actions"].shape == (10, 7), name
+        assert item["obs"]["ketchup_pose"].shape == (10, 7), name
+        assert np.isfinite(item["actions"]).all()
+
+
+def test_generation_stops_half_way_and_resumes_to_exactly_the_requested_count(pipeline_dir, tmp_path):
+    annotated = pipeline_dir / "datasets" / "annotated.hdf5"
+    source_digest = digest(annotated)
+    output = tmp_path / "generated.hdf5"
+    command = [
+        sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", "generate", "--task", MIMIC_TASK, "--input_file",
+        annotated, "--output_file", output, "--num_envs", NUM_ENVS, "--generation_num_trials", 3,
+    ]
+    # Ctrl-C once the first demo is written (the progress bar shows 1/3)
+    process = subprocess.Popen(list(map(str, command)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    deadline = time.time() + 1200
+    while not re.search(r"\b[12]/3\b", seen) and time.time() < deadline and process.poll() is None:
+        seen += os.read(process.stderr.fileno(), 4096).decode(errors="replace")
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=300)
+    assert process.returncode == 130
+    first = demo_actions(output)
+    assert 1 <= len(first) < 3
+    # rerun: continues up to exactly 3, keeps what was there, duplicates nothing
+    result = cli(*command[3:])
+    assert result.returncode == 0, result.stderr[-2000:]
+    final = demo_actions(output)
+    assert sorted(final) == ["demo_0", "demo_1", "demo_2"]
+    for name, actions in first.items():
+        np.testing.assert_array_equal(final[name], actions)
+    arrays = list(final.values())
+    assert all(not np.array_equal(a, b) for i, a in enumerate(arrays) for b in arrays[i + 1 :] if a.shape == b.shape)
+    with h5py.File(output, "r") as f:
+        assert json.loads(f["data"].attrs["mimic_generation"])["runs"] == 2
+        assert len(f["mask/train"]) + len(f["mask/valid"]) == 3
+    # a complete output is left alone
+    again = cli(*command[3:])
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+    assert digest(annotated) == source_digest
+
+
+def test_same_seed_same_generated_actions(pipeline_dir, tmp_path):
+    """The pipeline generated 2 demos with seed 0 and 2 envs; a fresh run with the same settings repeats them."""
+    output = tmp_path / "again.hdf5"
+    result = cli(
+        "generate", "--task", MIMIC_TASK, "--input_file", pipeline_dir / "datasets" / "annotated.hdf5",
+        "--output_file", output, "--num_envs", NUM_ENVS, "--generation_num_trials", 2, "--seed", 0,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    expected = demo_actions(pipeline_dir / "datasets" / "generated.hdf5")
+    actual = demo_actions(output)
+    assert sorted(actual) == sorted(expected)
+    for name in expected:
+        np.testing.assert_array_equal(actual[name], expected[name])
+
+
+# --- bad input: one or two lines, non-zero exit, input unchanged ---------------------------------------------
+
+
+def _copy(pipeline_dir, tmp_path, name):
+    path = tmp_path / f"{name}.hdf5"
+    shutil.copy(pipeline_dir / "datasets" / f"{name}.hdf5", path)
+    return path
+
+
+def _missing(pipeline_dir, tmp_path, name):
+    return tmp_path / "missing.hdf5"
+
+
+def _not_hdf5(pipeline_dir, tmp_path, name):
+    path = tmp_path / "notes.hdf5"
+    path.write_text("not a dataset\n")
+    return path
+
+
+def _truncated(pipeline_dir, tmp_path, name):
+    data = (pipeline_dir / "datasets" / f"{name}.hdf5").read_bytes()
+    path = tmp_path / "cut.hdf5"
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _other_task(pipeline_dir, tmp_path, name):
+    path = _copy(pipeline_dir, tmp_path, name)
+    with h5py.File(path, "a") as f:
+        f["data"].attrs["env_args"] = json.dumps({"env_name": "Isaac-Lift-Cube-Franka-IK-Rel-v0", "type": 2})
+    return path
+
+
+def _nan_actions(pipeline_dir, tmp_path, name):
+    path = _copy(pipeline_dir, tmp_path, name)
+    with h5py.File(path, "a") as f:
+        f["data/demo_0/actions"][3, 1] = np.nan
+    return path
+
+
+def _not_annotated(pipeline_dir, tmp_path, name):
+    return _copy(pipeline_dir, tmp_path, "source")
+
+
+COMMANDS = {
+    "replay": (["replay", "--dataset_file"], "source"),
+    "annotate": (["annotate", "--auto", "--task", MIMIC_TASK, "--output_file", "{out}", "--input_file"], "source"),
+    "generate": (["generate", "--task", MIMIC_TASK, "--output_file", "{out}", "--input_file"], "annotated"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("case", [_missing, _not_hdf5, _truncated, _other_task, _nan_actions, _not_annotated])
+def test_bad_input_fails_clearly_and_leaves_input_untouched(pipeline_dir, tmp_path, command, case):
+    if case is _not_annotated and command != "generate":
+        pytest.skip("only generation needs datagen_info")
+    args, source_name = COMMANDS[command]
+    path = case(pipeline_dir, tmp_path, source_name)
+    before = digest(path) if path.exists() else None
+    out = tmp_path / "out.hdf5"
+    result = cli(*[a.replace("{out}", str(out)) for a in args], path, timeout=300)
+    assert result.returncode not in (0, None)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert 1 <= len(result.stderr.strip().splitlines()) <= 2, result.stderr
+    assert (digest(path) if path.exists() else None) == before
+    assert not out.exists()
+
+
+def test_record_refuses_to_overwrite_and_bad_flags(pipeline_dir, tmp_path):
+    existing = _copy(pipeline_dir, tmp_path, "source")
+    before = digest(existing)
+    for args in (
+        ["--dataset_file", existing],
+        ["--dataset_file", tmp_path / "new.hdf5", "--num_demos", 0],
+        ["--dataset_file", tmp_path / "new.hdf5", "--teleop_device", "spacemouse"],
+        ["--dataset_file", tmp_path / "new.hdf5", "--task", "Isaac-Nope-v0"],
+    ):
+        result = cli("record", *args, timeout=300)
+        assert result.returncode == 2, args
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert digest(existing) == before
+    assert not (tmp_path / "new.hdf5").exists()
+
+
+def test_generate_refuses_an_output_it_did_not_write(pipeline_dir, tmp_path):
+    foreign = _copy(pipeline_dir, tmp_path, "source")
+    before = digest(foreign)
+    result = cli(
+        "generate", "--task", MIMIC_TASK, "--input_file", pipeline_dir / "datasets" / "annotated.hdf5",
+        "--output_file", foreign, "--generation_num_trials", 1, timeout=300,
+    )
+    assert result.returncode == 2 and "not written by" in result.stderr
+    assert digest(foreign) == before
+
+
+def test_pipeline_rejects_a_task_without_mimic(tmp_path):
+    result = cli("pipeline", "--task", TASK, "--output_dir", tmp_path / "run", timeout=300)
+    assert result.returncode == 2 and "Mimic" in result.stderr
