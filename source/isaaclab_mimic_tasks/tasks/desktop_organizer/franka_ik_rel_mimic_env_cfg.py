@@ -27,7 +27,10 @@ def organizer_subtask(object_ref: str, term_signal: str | None, description: str
         subtask_term_offset_range=(3, 8) if term_signal else (0, 0),
         selection_strategy="nearest_neighbor_object",
         selection_strategy_kwargs={"nn_k": 3},
-        action_noise=0.03,
+        # the recipe's 0.03 was set for Isaac Lab's IK-Rel action scale of 0.5; this env's scale is 1.0, so
+        # 0.015 is the same jitter of the hand. 0.03 here: 48% of 42 attempts kept (bottles shaken loose
+        # before the basket), 0.015: 100% of 20 (10 source demos, seed 0).
+        action_noise=0.015,
         num_interpolation_steps=5,
         num_fixed_steps=0,
         apply_noise_during_interpolation=False,
