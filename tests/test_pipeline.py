@@ -45,7 +45,7 @@ def pipeline_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("pipeline")
     result = cli(
         "pipeline", "--task", MIMIC_TASK, "--output_dir", out, "--num_source_demos", 2, "--generation_num_trials", 2,
-        "--num_envs", NUM_ENVS, "--epochs", 1, "--num_rollouts", 1,
+        "--num_envs", NUM_ENVS, "--epochs", 1, "--num_rollouts", 1, "--horizon", 40,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return out

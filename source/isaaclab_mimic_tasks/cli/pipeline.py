@@ -29,6 +29,8 @@ class PipelineSettings:
     algo: str = "bc_rnn"
     num_epochs: int | None = 50
     num_rollouts: int = 10
+    horizon: int | None = None
+    """Steps of a policy rollout (None: the task's episode length)."""
     seed: int = 0
 
 
@@ -80,9 +82,10 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
         f"mimic-tasks record --task {base_task} --teleop_device scripted --dataset_file {source} --num_demos {s.num_source_demos} --num_envs {s.num_envs} --seed {s.seed}",
         f"mimic-tasks annotate --task {task} --auto --input_file {source} --output_file {annotated} --num_envs {s.num_envs}",
         f"mimic-tasks generate --task {task} --input_file {annotated} --output_file {generated} --num_envs {s.num_envs} --generation_num_trials {s.generation_num_trials} --seed {s.seed}",
-        f"mimic-tasks train --task {base_task} --algo {s.algo} --dataset {generated} --log_dir {train_dir}"
+        f"mimic-tasks train --task {base_task} --algo {s.algo} --dataset {generated}"
         + (f" --epochs {s.num_epochs}" if s.num_epochs else ""),
-        f"mimic-tasks play --task {base_task} --checkpoint <checkpoint> --num_rollouts {s.num_rollouts} --num_envs {s.num_envs} --seed {s.seed}",
+        f"mimic-tasks play --task {base_task} --checkpoint <checkpoint> --num_rollouts {s.num_rollouts} --num_envs {min(s.num_envs, s.num_rollouts)}"
+        + (f" --horizon {s.horizon}" if s.horizon else ""),
     ]
 
     def timed(name, fn, *args, **kwargs):
@@ -121,7 +124,8 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
             report.training = json.load(f)
 
     policy = timed(
-        "play", evaluate_checkpoint, base_task, checkpoint, s.num_rollouts, num_envs=min(s.num_envs, s.num_rollouts), seed=s.seed
+        "play", evaluate_checkpoint, base_task, checkpoint, s.num_rollouts, num_envs=min(s.num_envs, s.num_rollouts),
+        horizon=s.horizon,
     )
     report.policy = {"successes": policy.successes, "rollouts": policy.rollouts, "success_rate": policy.success_rate}
     report.files = write_report(report, output_dir, base_task, generated)
@@ -236,18 +240,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--algo", default=defaults.algo, choices=("bc", "bc_rnn"), help="robomimic algorithm")
     parser.add_argument("--epochs", type=int, default=defaults.num_epochs, help="training epochs (default: small)")
     parser.add_argument("--num_rollouts", type=int, default=defaults.num_rollouts, help="policy rollouts to evaluate")
-    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of every step")
+    parser.add_argument("--horizon", type=int, default=None, help="steps of a policy rollout (default: episode length)")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of recording, generation and training")
 
 
 def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.envs import UserInputError
 
-    for name in ("num_source_demos", "generation_num_trials", "num_envs", "epochs", "num_rollouts"):
+    for name in ("num_source_demos", "generation_num_trials", "num_envs", "epochs", "num_rollouts", "horizon"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             raise UserInputError(f"--{name} must be at least 1")
     settings = PipelineSettings(
         task=args.task, num_source_demos=args.num_source_demos, generation_num_trials=args.generation_num_trials,
-        num_envs=args.num_envs, algo=args.algo, num_epochs=args.epochs, num_rollouts=args.num_rollouts, seed=args.seed,
+        num_envs=args.num_envs, algo=args.algo, num_epochs=args.epochs, num_rollouts=args.num_rollouts, horizon=args.horizon,
+        seed=args.seed,
     )
     os.makedirs(args.output_dir, exist_ok=True)
     report = run_pipeline(settings, args.output_dir)

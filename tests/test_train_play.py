@@ -1,0 +1,298 @@
+"""`mimic-tasks train` and `play`: robomimic configs in the registration, training on a recorded dataset (action
+normalization from the train split in the checkpoint, tensorboard logs, losses), batched policy rollouts in the
+simulator, and clear errors for bad input."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import types
+
+import h5py
+import numpy as np
+import pytest
+import torch
+
+TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
+TASK_IDS = (TASK, "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0", "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0")
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+AGENTS = os.path.join(REPO, "source", "isaaclab_mimic_tasks", "tasks", "desktop_organizer", "agents", "robomimic")
+
+
+def cli(*args, timeout=1800) -> subprocess.CompletedProcess:
+    """Run ``mimic-tasks ARGS`` as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def in_process(capsys, *args) -> tuple[int, str]:
+    """``mimic-tasks ARGS`` in this process (for errors raised before any simulation); returns (exit code, stderr)."""
+    from isaaclab_mimic_tasks.cli.main import main
+
+    code = main([str(a) for a in args])
+    return code, capsys.readouterr().err
+
+
+def digest(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    """Two scripted demos recorded with `mimic-tasks record`, split 1 train / 1 valid with `mimic-tasks split`."""
+    path = tmp_path_factory.mktemp("train_play") / "demos.hdf5"
+    result = cli("record", "--task", TASK, "--teleop_device", "scripted", "--dataset_file", path, "--num_demos", 2, "--num_envs", 2)
+    assert result.returncode == 0, result.stderr[-3000:]
+    result = cli("split", "--dataset", path, "--ratio", 0.5)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(dataset, tmp_path_factory):
+    """Two short BC-RNN epochs (10 batches each) with an edited copy of the task's config, through train_policy."""
+    from isaaclab_mimic_tasks.cli.train import train_policy
+
+    out = tmp_path_factory.mktemp("runs")
+    config = json.load(open(os.path.join(AGENTS, "bc_rnn_low_dim.json")))
+    config["experiment"]["epoch_every_n_steps"] = 10
+    config["experiment"]["validation_epoch_every_n_steps"] = 2
+    config_path = out / "bc_rnn_small.json"
+    config_path.write_text(json.dumps(config))
+    before = digest(dataset)
+    result = train_policy(TASK, "bc_rnn", str(dataset), str(out), num_epochs=2, seed=0, config_path=str(config_path))
+    assert digest(dataset) == before
+    return result
+
+
+# -- configs and registration ---------------------------------------------------------------------------------
+
+
+def test_registered_configs_resolve_like_isaac_lab_train_script():
+    """`robomimic_<algo>_cfg_entry_point` is a "module:file.json" string; resolved as train.py does, it is a robomimic
+    config whose observation keys the recorded datasets have."""
+    import gymnasium as gym
+
+    import isaaclab_mimic_tasks.tasks  # noqa: F401
+    from isaaclab_mimic_tasks.cli.train import load_config, registered_config_path
+
+    for task in TASK_IDS:
+        for algo, rnn in (("bc", False), ("bc_rnn", True)):
+            entry = gym.spec(task).kwargs[f"robomimic_{algo}_cfg_entry_point"]
+            assert isinstance(entry, str) and entry.endswith(".json")
+            path = registered_config_path(task, algo)
+            with open(path) as f:
+                assert json.load(f)["algo_name"] == "bc"
+            config, _ = load_config(task, algo)
+            assert config.algo.rnn.enabled == rnn and not config.experiment.rollout.enabled
+            assert (config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key) == ("train", "valid")
+            assert set(config.all_obs_keys) <= {"eef_pos", "eef_quat", "gripper_pos", "joint_pos", "joint_vel",
+                                                "ketchup_pose", "basket_pose", "orange_juice_pose", "cream_cheese_pose"}
+
+
+def test_editable_copies_equal_the_packaged_configs():
+    """config/robomimic/desktop_organizer/ holds the copies to edit (pass one with --config); they must not drift."""
+    copies = sorted(glob.glob(os.path.join(REPO, "config", "robomimic", "desktop_organizer", "*.json")))
+    assert [os.path.basename(p) for p in copies] == ["bc.json", "bc_rnn_low_dim.json"]
+    for copy in copies:
+        assert open(copy).read() == open(os.path.join(AGENTS, os.path.basename(copy))).read(), copy
+
+
+# -- training -------------------------------------------------------------------------------------------------
+
+
+def test_training_writes_checkpoint_with_train_split_action_normalization(trained, dataset):
+    import robomimic.utils.file_utils as FileUtils
+
+    assert len(trained.train_loss) == 2 and len(trained.valid_loss) == 2
+    assert all(np.isfinite(trained.train_loss + trained.valid_loss))
+    assert trained.seconds > 0 and os.path.basename(trained.checkpoint) == "model_epoch_2.pth"
+    checkpoint = torch.load(trained.checkpoint, map_location="cpu", weights_only=True)
+    stats = checkpoint["action_normalization_stats"]
+    with h5py.File(dataset, "r") as f:
+        train = [n.decode() for n in f["mask/train"][()]]
+        valid = [n.decode() for n in f["mask/valid"][()]]
+        actions = np.concatenate([f[f"data/{n}/actions"][()] for n in train])
+    assert len(train) == 1 and len(valid) == 1
+    np.testing.assert_allclose(stats["min"], actions.min(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(stats["max"], actions.max(axis=0), rtol=1e-6)
+    assert checkpoint["env_metadata"]["env_name"] == TASK
+    # robomimic still loads it as its own
+    policy, _ = FileUtils.policy_from_checkpoint(ckpt_path=trained.checkpoint, device=torch.device("cpu"))
+    assert type(policy.policy).__name__ == "BC_RNN"
+
+
+def test_training_writes_tensorboard_events(trained):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    events = glob.glob(os.path.join(trained.run_dir, "logs", "**", "events.out.tfevents.*"), recursive=True)
+    assert events
+    accumulator = EventAccumulator(os.path.dirname(events[0]))
+    accumulator.Reload()
+    losses = [e.value for e in accumulator.Scalars("Train/Loss")]
+    np.testing.assert_allclose(losses, trained.train_loss, rtol=1e-5)
+    assert [e.step for e in accumulator.Scalars("Valid/Loss")] == [1, 2]
+    assert json.load(open(os.path.join(trained.run_dir, "config.json")))["train"]["num_epochs"] == 2
+
+
+def test_train_command_with_registered_bc_config(dataset, tmp_path):
+    result = cli("train", "--task", TASK, "--algo", "bc", "--dataset", dataset, "--log_dir", tmp_path, "--epochs", 1)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"trained 1 epochs .* checkpoint \S+model_epoch_1\.pth", result.stdout), result.stdout[-2000:]
+    assert glob.glob(str(tmp_path / TASK / "bc_desktop_organizer" / "*" / "models" / "model_epoch_1.pth"))
+
+
+# -- the policy and the rollout loop (no simulator) -------------------------------------------------------------
+
+
+def test_policy_matches_robomimic_and_keeps_one_rnn_state_per_env(trained, dataset):
+    """Batched output = robomimic's own RolloutPolicy, denormalized; an env reset later starts its own sequence."""
+    import robomimic.utils.file_utils as FileUtils
+
+    from isaaclab_mimic_tasks.cli.play import load_policy
+    from isaaclab_mimic_tasks.cli.train import ActionNormalization
+
+    policy = load_policy(trained.checkpoint)
+    reference, checkpoint = FileUtils.policy_from_checkpoint(ckpt_path=trained.checkpoint, device=torch.device("cpu"))
+    normalization = ActionNormalization.from_dict(checkpoint["action_normalization_stats"])
+    with h5py.File(dataset, "r") as f:
+        obs = {k: torch.as_tensor(f[f"data/demo_0/obs/{k}"][:24]) for k in policy.obs_keys}
+    reference.start_episode()
+    policy.reset()
+    offset, first, second = 5, [], []
+    for t in range(24):
+        if t == offset:
+            policy.reset(torch.tensor([1]))  # env 1 starts a new rollout at step 5, seeing the demo from its start
+        batch = {k: torch.stack([v[t], v[t - offset if t >= offset else t]]) for k, v in obs.items()}
+        actions = policy(batch)
+        expected = reference({k: v[t].numpy() for k, v in obs.items()}) * normalization.half_range + normalization.center
+        np.testing.assert_allclose(actions[0].numpy(), expected, atol=1e-5)
+        first.append(actions[0])
+        second.append(actions[1])
+    torch.testing.assert_close(torch.stack(second[offset:]), torch.stack(first[: 24 - offset]), atol=1e-5, rtol=0)
+
+
+class _CountingEnv:
+    """Stand-in env: per environment a step counter; the 'success' holds from step 3 of a rollout, and environments
+    in ``fail_ids`` terminate (and reset themselves) at their step 2."""
+
+    def __init__(self, num_envs: int, fail_ids=()):
+        self.num_envs, self.device = num_envs, "cpu"
+        self.t = torch.zeros(num_envs, dtype=torch.long)
+        self.fail = torch.zeros(num_envs, dtype=torch.bool)
+        self.fail[list(fail_ids)] = True
+
+    def _obs(self):
+        return {"policy": {"t": self.t.clone()}}
+
+    def reset(self, env_ids=None):
+        self.t[slice(None) if env_ids is None else env_ids] = 0
+        return self._obs(), {}
+
+    def step(self, actions):
+        self.t += 1
+        terminated = self.fail & (self.t == 2)
+        self.t[terminated] = 0
+        return self._obs(), None, terminated, torch.zeros_like(terminated), {}
+
+
+class _ZeroPolicy:
+    def reset(self, env_ids=None):
+        pass
+
+    def __call__(self, obs):
+        return torch.zeros(obs["t"].shape[0], 7)
+
+
+SUCCESS_TERM = types.SimpleNamespace(func=lambda env: env.t >= 3, params={})
+
+
+@pytest.mark.parametrize(
+    "num_envs, num_rollouts, fail_ids, horizon, expected",
+    [
+        (4, 6, (), 50, (6, 6, 8)),  # 4 succeed together at step 4, 2 restart, 2 stay idle and are not counted
+        (2, 3, (0, 1), 50, (0, 3, 4)),  # terminations fail; the idle env terminating again is not counted
+        (3, 3, (), 2, (0, 3, 2)),  # the horizon ends rollouts before the success held
+        (1, 2, (), 50, (2, 2, 8)),
+    ],
+)
+def test_rollouts_are_counted_once(num_envs, num_rollouts, fail_ids, horizon, expected):
+    from isaaclab_mimic_tasks.cli.play import run_policy_rollouts
+
+    env = _CountingEnv(num_envs, fail_ids)
+    stats = run_policy_rollouts(env, _ZeroPolicy(), num_rollouts, horizon, 2, SUCCESS_TERM)
+    assert (stats.successes, stats.rollouts, stats.steps) == expected
+
+
+# -- play in the simulator --------------------------------------------------------------------------------------
+
+
+def test_play_runs_a_rollout_and_reports_the_success_rate(trained):
+    result = cli("play", "--task", TASK, "--checkpoint", trained.checkpoint, "--num_rollouts", 1, "--horizon", 5)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r"[01]/1 successful rollouts \(\d+%\)", result.stdout), result.stdout[-2000:]
+
+
+# -- bad input ----------------------------------------------------------------------------------------------------
+
+
+def _one_or_two_lines(stderr: str) -> bool:
+    return 1 <= len(stderr.strip().splitlines()) <= 2 and "Traceback" not in stderr
+
+
+def test_train_on_dataset_without_a_config_obs_key(dataset, tmp_path, capsys):
+    path = tmp_path / "no_basket.hdf5"
+    shutil.copyfile(dataset, path)
+    with h5py.File(path, "a") as f:
+        for demo in f["data"].values():
+            del demo["obs/basket_pose"]
+    before = digest(path)
+    code, err = in_process(capsys, "train", "--task", TASK, "--algo", "bc_rnn", "--dataset", path, "--log_dir", tmp_path)
+    assert code == 2 and _one_or_two_lines(err), err
+    assert "basket_pose" in err and "bc_rnn_low_dim.json" in err and "--config" in err
+    assert digest(path) == before
+    assert not (tmp_path / TASK).exists()
+
+
+def test_train_without_masks(dataset, tmp_path, capsys):
+    path = tmp_path / "no_masks.hdf5"
+    shutil.copyfile(dataset, path)
+    with h5py.File(path, "a") as f:
+        del f["mask"]
+    before = digest(path)
+    code, err = in_process(capsys, "train", "--task", TASK, "--dataset", path, "--log_dir", tmp_path)
+    assert code == 2 and _one_or_two_lines(err), err
+    assert "mask/train" in err and "mimic-tasks split" in err
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize(
+    "args, phrase",
+    [
+        (["--algo", "diffusion"], "bc, bc_rnn"),
+        (["--task", "Isaac-Nope-v0"], "unknown task"),
+        (["--config", "/nonexistent/bc.json"], "does not exist"),
+        (["--epochs", "0"], "--epochs"),
+    ],
+)
+def test_train_bad_flags(dataset, tmp_path, capsys, args, phrase):
+    code, err = in_process(capsys, "train", "--dataset", dataset, "--log_dir", tmp_path, *args)
+    assert code == 2 and _one_or_two_lines(err) and phrase in err, err
+
+
+def test_play_bad_checkpoints(tmp_path, capsys):
+    garbage = tmp_path / "garbage.pth"
+    garbage.write_bytes(os.urandom(1000))
+    not_robomimic = tmp_path / "other.pth"
+    torch.save({"weights": torch.zeros(3)}, not_robomimic)
+    for path, phrase in ((tmp_path / "missing.pth", "does not exist"), (garbage, "cannot read"), (not_robomimic, "not a robomimic")):
+        code, err = in_process(capsys, "play", "--task", TASK, "--checkpoint", path)
+        assert code == 2 and _one_or_two_lines(err) and phrase in err, err
