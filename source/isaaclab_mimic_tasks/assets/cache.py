@@ -21,7 +21,7 @@ from importlib import metadata
 from isaaclab_mimic_tasks.errors import UserInputError
 
 
-class AssetSourceError(UserInputError):
+class AssetSourceError(UserInputError, RuntimeError):
     """A package an asset is built from is missing; the message names the fix."""
 
 

@@ -27,7 +27,8 @@ class PipelineSettings:
     generation_num_trials: int = 20
     num_envs: int = 10
     algo: str = "bc_rnn"
-    num_epochs: int | None = 50
+    num_epochs: int | None = None
+    """Training epochs (None: the config's, 10 for BC-RNN)."""
     num_rollouts: int = 10
     horizon: int | None = None
     """Steps of a policy rollout (None: the task's episode length)."""
@@ -238,7 +239,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--generation_num_trials", type=int, default=defaults.generation_num_trials, help="demos to generate")
     parser.add_argument("--num_envs", type=int, default=defaults.num_envs, help="environments stepped together")
     parser.add_argument("--algo", default=defaults.algo, choices=("bc", "bc_rnn"), help="robomimic algorithm")
-    parser.add_argument("--epochs", type=int, default=defaults.num_epochs, help="training epochs (default: small)")
+    parser.add_argument("--epochs", type=int, default=defaults.num_epochs, help="training epochs (default: the config's)")
     parser.add_argument("--num_rollouts", type=int, default=defaults.num_rollouts, help="policy rollouts to evaluate")
     parser.add_argument("--horizon", type=int, default=None, help="steps of a policy rollout (default: episode length)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of recording, generation and training")
