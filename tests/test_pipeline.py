@@ -193,11 +193,15 @@ COMMANDS = {
 }
 
 
-@pytest.mark.parametrize("command", sorted(COMMANDS))
-@pytest.mark.parametrize("case", [_missing, _not_hdf5, _truncated, _other_task, _nan_actions, _not_annotated])
+BAD_INPUTS = [
+    (command, case)
+    for command in sorted(COMMANDS)
+    for case in (_missing, _not_hdf5, _truncated, _other_task, _nan_actions)
+] + [("generate", _not_annotated)]  # only generation needs datagen_info
+
+
+@pytest.mark.parametrize(("command", "case"), BAD_INPUTS, ids=[f"{c}-{f.__name__[1:]}" for c, f in BAD_INPUTS])
 def test_bad_input_fails_clearly_and_leaves_input_untouched(pipeline_dir, tmp_path, command, case):
-    if case is _not_annotated and command != "generate":
-        pytest.skip("only generation needs datagen_info")
     args, source_name = COMMANDS[command]
     path = case(pipeline_dir, tmp_path, source_name)
     before = digest(path) if path.exists() else None
