@@ -149,7 +149,7 @@ def generate_dataset(
     from isaaclab.managers import DatasetExportMode
 
     from isaaclab_mimic_tasks.datasets import check_dataset, split_train_valid
-    from isaaclab_mimic_tasks.envs import SuccessStreak, UserInputError, load_env_cfg, open_env
+    from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg, open_env
 
     load_env_cfg(task)  # a clear error for an unknown ID
     check_dataset(input_file, task=task, require_datagen_info=True)
@@ -166,7 +166,6 @@ def generate_dataset(
         raise UserInputError(f"'{task}' is not a Mimic task; pass its -Mimic- ID to --task")
     # demos are appended by this module (the recorder manager would recreate the file)
     env_cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_NONE
-    env_cfg.observations.subtask_terms.concatenate_terms = False
     if max_num_failures is None:
         max_num_failures = max(env_cfg.datagen_config.max_num_failures or 0, generation_num_trials)
     # a resumed run continues the random streams instead of repeating the first run's attempts
