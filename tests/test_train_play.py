@@ -58,13 +58,15 @@ def dataset(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trained(dataset, tmp_path_factory):
-    """Two short BC-RNN epochs (10 batches each) with an edited copy of the task's config, through train_policy."""
+    """Two short BC-RNN epochs (10 batches each) with an edited copy of the task's config, through train_policy, with
+    observation normalization on (which robomimic 0.3 alone refuses next to a validation split)."""
     from isaaclab_mimic_tasks.cli.train import train_policy
 
     out = tmp_path_factory.mktemp("runs")
     config = json.load(open(os.path.join(AGENTS, "bc_rnn_low_dim.json")))
     config["experiment"]["epoch_every_n_steps"] = 10
     config["experiment"]["validation_epoch_every_n_steps"] = 2
+    config["train"]["hdf5_normalize_obs"] = True
     config_path = out / "bc_rnn_small.json"
     config_path.write_text(json.dumps(config))
     before = digest(dataset)
@@ -109,7 +111,7 @@ def test_editable_copies_equal_the_packaged_configs():
 # -- training -------------------------------------------------------------------------------------------------
 
 
-def test_training_writes_checkpoint_with_train_split_action_normalization(trained, dataset):
+def test_training_writes_checkpoint_with_train_split_normalization(trained, dataset):
     import robomimic.utils.file_utils as FileUtils
 
     assert len(trained.train_loss) == 2 and len(trained.valid_loss) == 2
@@ -124,6 +126,14 @@ def test_training_writes_checkpoint_with_train_split_action_normalization(traine
     assert len(train) == 1 and len(valid) == 1
     np.testing.assert_allclose(stats["min"], actions.min(axis=0), rtol=1e-6)
     np.testing.assert_allclose(stats["max"], actions.max(axis=0), rtol=1e-6)
+    # observations: robomimic's mean and std (+1e-3) over the train demos only
+    obs_stats = checkpoint["obs_normalization_stats"]
+    assert set(obs_stats) == set(checkpoint["shape_metadata"]["all_obs_keys"])
+    with h5py.File(dataset, "r") as f:
+        for key, value in obs_stats.items():
+            obs = np.concatenate([f[f"data/{n}/obs/{key}"][()] for n in train]).astype(np.float64)
+            np.testing.assert_allclose(np.asarray(value["mean"])[0], obs.mean(axis=0), rtol=1e-5, atol=1e-6)
+            np.testing.assert_allclose(np.asarray(value["std"])[0], obs.std(axis=0) + 1e-3, rtol=1e-5, atol=1e-6)
     assert checkpoint["env_metadata"]["env_name"] == TASK
     # robomimic still loads it as its own
     policy, _ = FileUtils.policy_from_checkpoint(ckpt_path=trained.checkpoint, device=torch.device("cpu"))

@@ -94,19 +94,27 @@ class ActionNormalization:
         return actions * half + center
 
 
-class NormalizedActionDataset(torch.utils.data.Dataset):
-    """A robomimic ``SequenceDataset`` whose samples have normalized ``actions``."""
+class NormalizedDataset(torch.utils.data.Dataset):
+    """A robomimic ``SequenceDataset`` whose samples have normalized ``actions`` and/or observations."""
 
-    def __init__(self, dataset, normalization: ActionNormalization):
+    def __init__(self, dataset, actions: ActionNormalization | None, obs_stats: dict | None):
         self.dataset = dataset
-        self.normalization = normalization
+        self.actions = actions
+        self.obs_stats = obs_stats
 
     def __len__(self) -> int:
         return len(self.dataset)
 
     def __getitem__(self, index: int) -> dict:
         item = dict(self.dataset[index])
-        item["actions"] = self.normalization.normalize(item["actions"])
+        if self.actions is not None:
+            item["actions"] = self.actions.normalize(item["actions"])
+        for group in ("obs", "next_obs") if self.obs_stats is not None else ():
+            if item.get(group) is not None:
+                item[group] = {
+                    key: (value - self.obs_stats[key]["mean"]) / self.obs_stats[key]["std"] if key in self.obs_stats else value
+                    for key, value in item[group].items()
+                }
         return item
 
     def get_dataset_sampler(self):
@@ -205,6 +213,23 @@ def action_normalization(dataset: str, demos: list[str]) -> ActionNormalization:
 
     with h5py.File(dataset, "r") as f:
         return ActionNormalization.from_actions(np.concatenate([f[f"data/{d}/actions"][()] for d in demos]))
+
+
+def obs_normalization(dataset: str, demos: list[str], obs_keys: list[str]) -> dict[str, dict[str, np.ndarray]]:
+    """Mean and standard deviation of each observation of ``demos``, per dimension, as robomimic stores them
+    (``{key: {"mean": (1, D), "std": (1, D)}}``, with robomimic's 1e-3 added to the std)."""
+    import h5py
+
+    stats = {}
+    with h5py.File(dataset, "r") as f:
+        for key in obs_keys:
+            values = np.concatenate([f[f"data/{d}/obs/{key}"][()] for d in demos]).astype(np.float64)
+            values = values.reshape(len(values), -1)
+            stats[key] = {
+                "mean": values.mean(axis=0, keepdims=True).astype(np.float32),
+                "std": (values.std(axis=0, keepdims=True) + 1e-3).astype(np.float32),
+            }
+    return stats
 
 
 def _run_dir(output_dir: str, name: str) -> str:
@@ -334,13 +359,19 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
     shape_meta = FileUtils.get_shape_metadata_from_dataset(dataset, all_obs_keys=config.all_obs_keys)
     model = algo_factory(config.algo_name, config, shape_meta["all_shapes"], shape_meta["ac_dim"], device=device)
 
-    with contextlib.redirect_stdout(io.StringIO()):  # robomimic prints every demo it loads
+    normalize_obs = config.train.hdf5_normalize_obs
+    # robomimic 0.3 refuses hdf5_normalize_obs next to a validation split: the statistics are computed here from
+    # the training split instead, applied by NormalizedDataset, and saved in the checkpoint, which is where
+    # robomimic's rollout policy (and `mimic-tasks play`) reads them
+    with config.values_unlocked(), contextlib.redirect_stdout(io.StringIO()):  # robomimic prints every demo it loads
+        config.train.hdf5_normalize_obs = False
         trainset, validset = TrainUtils.load_data_for_training(config, obs_keys=shape_meta["all_obs_keys"])
-    obs_stats = trainset.get_obs_normalization_stats() if config.train.hdf5_normalize_obs else None
+        config.train.hdf5_normalize_obs = normalize_obs
+    obs_stats = obs_normalization(dataset, train_demos, shape_meta["all_obs_keys"]) if normalize_obs else None
     actions = action_normalization(dataset, train_demos) if normalize_actions else None
-    if actions is not None:
-        trainset = NormalizedActionDataset(trainset, actions)
-        validset = NormalizedActionDataset(validset, actions) if validset is not None else None
+    if actions is not None or obs_stats is not None:
+        trainset = NormalizedDataset(trainset, actions, obs_stats)
+        validset = NormalizedDataset(validset, actions, obs_stats) if validset is not None else None
     train_loader = _loader(trainset, config.train.batch_size, config.train.num_data_workers)
     valid_loader = _loader(validset, config.train.batch_size, min(config.train.num_data_workers, 1)) if validset else None
     print(
@@ -366,8 +397,7 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
     try:
         for epoch in range(1, config.train.num_epochs + 1):
             log = TrainUtils.run_epoch(
-                model, train_loader, epoch, num_steps=config.experiment.epoch_every_n_steps,
-                obs_normalization_stats=obs_stats,
+                model, train_loader, epoch, num_steps=config.experiment.epoch_every_n_steps
             )
             model.on_epoch_end(epoch)
             result.train_loss.append(log["Loss"])
