@@ -58,15 +58,13 @@ def dataset(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def trained(dataset, tmp_path_factory):
-    """Two short BC-RNN epochs (10 batches each) with an edited copy of the task's config, through train_policy, with
-    observation normalization on (which robomimic 0.3 alone refuses next to a validation split)."""
+    """Two short BC-RNN epochs (10 batches each) with an edited copy of the task's config, through train_policy."""
     from isaaclab_mimic_tasks.cli.train import train_policy
 
     out = tmp_path_factory.mktemp("runs")
     config = json.load(open(os.path.join(AGENTS, "bc_rnn_low_dim.json")))
     config["experiment"]["epoch_every_n_steps"] = 10
     config["experiment"]["validation_epoch_every_n_steps"] = 2
-    config["train"]["hdf5_normalize_obs"] = True
     config_path = out / "bc_rnn_small.json"
     config_path.write_text(json.dumps(config))
     before = digest(dataset)
@@ -126,7 +124,8 @@ def test_training_writes_checkpoint_with_train_split_normalization(trained, data
     assert len(train) == 1 and len(valid) == 1
     np.testing.assert_allclose(stats["min"], actions.min(axis=0), rtol=1e-6)
     np.testing.assert_allclose(stats["max"], actions.max(axis=0), rtol=1e-6)
-    # observations: robomimic's mean and std (+1e-3) over the train demos only
+    # observations (on by default; robomimic 0.3's own option refuses a validation split): robomimic's mean and
+    # std (+1e-3) over the train demos only
     obs_stats = checkpoint["obs_normalization_stats"]
     assert set(obs_stats) == set(checkpoint["shape_metadata"]["all_obs_keys"])
     with h5py.File(dataset, "r") as f:
@@ -158,6 +157,23 @@ def test_train_command_with_registered_bc_config(dataset, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert re.search(r"trained 1 epochs .* checkpoint \S+model_epoch_1\.pth", result.stdout), result.stdout[-2000:]
     assert glob.glob(str(tmp_path / TASK / "bc_desktop_organizer" / "*" / "models" / "model_epoch_1.pth"))
+
+
+def test_observation_normalization_off_and_from_the_config(dataset, tmp_path):
+    """`--no-normalize_observations` trains on raw observations; a config with robomimic's own
+    `train.hdf5_normalize_obs` still trains next to the validation split (robomimic 0.3 alone asserts)."""
+    config = json.load(open(os.path.join(AGENTS, "bc.json")))
+    config["train"]["hdf5_normalize_obs"] = True
+    config["experiment"]["name"] = "bc_config_normalizes"
+    config_path = tmp_path / "bc_normalize_obs.json"
+    config_path.write_text(json.dumps(config))
+    for name, extra, normalized in (("raw", [], False), ("config", ["--config", config_path], True)):
+        result = cli("train", "--task", TASK, "--algo", "bc", "--dataset", dataset, "--log_dir", tmp_path / name,
+                     "--epochs", 1, "--no-normalize_observations", *extra)
+        assert result.returncode == 0, result.stderr[-3000:]
+        (path,) = glob.glob(str(tmp_path / name / TASK / "*" / "*" / "models" / "model_epoch_1.pth"))
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+        assert (checkpoint.get("obs_normalization_stats") is not None) == normalized, name
 
 
 # -- the policy and the rollout loop (no simulator) -------------------------------------------------------------

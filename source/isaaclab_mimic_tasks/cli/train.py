@@ -13,6 +13,13 @@ the rotation deltas of the demos are ~10x smaller than the position deltas. The 
 checkpoint (:data:`ACTION_STATS_KEY`, next to robomimic's own keys, so ``FileUtils.policy_from_checkpoint`` still
 loads it), and ``mimic-tasks play`` maps the policy's output back.
 
+Observations are standardized per dimension with the mean and standard deviation of the training split
+(robomimic's formula): positions that vary by a few cm around 0.5 m otherwise barely move the network's input,
+and the policy learns to ignore where the bottle is. robomimic 0.3 refuses its own ``train.hdf5_normalize_obs``
+next to a validation split, so the packaged configs leave it off (Isaac Lab's ``train.py`` runs them as they
+are) and the statistics are computed here and stored as the checkpoint's ``obs_normalization_stats``, where
+robomimic's own rollout policy and ``mimic-tasks play`` read them.
+
 Output, as Isaac Lab lays it out: ``<output_dir>/<experiment name>/<YYYYmmddHHMMSS>/`` with ``config.json``,
 ``logs/tb/`` (tensorboard) and ``models/model_epoch_<N>.pth``.
 """
@@ -278,6 +285,7 @@ def train_policy(
     config_path: str | None = None,
     name: str | None = None,
     normalize_actions: bool = True,
+    normalize_obs: bool = True,
 ) -> TrainResult:
     """Train a robomimic policy on ``dataset`` and write checkpoints and tensorboard logs under ``output_dir``.
 
@@ -291,6 +299,8 @@ def train_policy(
         config_path: A robomimic JSON config to use instead of the registered one.
         name: Override ``experiment.name``.
         normalize_actions: Normalize actions per dimension to [-1, 1] (stats from the training split).
+        normalize_obs: Standardize observations per dimension (stats from the training split); also on when the
+            config sets ``train.hdf5_normalize_obs``.
     """
     import robomimic.utils.torch_utils as TorchUtils
 
@@ -311,6 +321,8 @@ def train_policy(
             config.train.num_epochs = num_epochs
         if seed is not None:
             config.train.seed = seed
+        if normalize_obs:
+            config.train.hdf5_normalize_obs = True  # recorded in config.json and the checkpoint
         if not (config.experiment.validate and valid_demos):
             if config.experiment.validate:
                 print(f"note: {dataset} has no validation demos (mask/{config.train.hdf5_validation_filter_key} is"
@@ -360,9 +372,8 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
     model = algo_factory(config.algo_name, config, shape_meta["all_shapes"], shape_meta["ac_dim"], device=device)
 
     normalize_obs = config.train.hdf5_normalize_obs
-    # robomimic 0.3 refuses hdf5_normalize_obs next to a validation split: the statistics are computed here from
-    # the training split instead, applied by NormalizedDataset, and saved in the checkpoint, which is where
-    # robomimic's rollout policy (and `mimic-tasks play`) reads them
+    # robomimic 0.3 refuses hdf5_normalize_obs next to a validation split: NormalizedDataset applies the statistics
+    # instead, and the checkpoint stores them, which is where robomimic's rollout policy (and `play`) reads them
     with config.values_unlocked(), contextlib.redirect_stdout(io.StringIO()):  # robomimic prints every demo it loads
         config.train.hdf5_normalize_obs = False
         trainset, validset = TrainUtils.load_data_for_training(config, obs_keys=shape_meta["all_obs_keys"])
@@ -444,6 +455,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=True,
         help="normalize actions per dimension to [-1, 1] from the training split; stored in the checkpoint (default: on)",
     )
+    parser.add_argument(
+        "--normalize_observations",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="standardize observations per dimension from the training split; stored in the checkpoint (default: on)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -451,6 +468,7 @@ def main(args: argparse.Namespace) -> int:
     result = train_policy(
         args.task, args.algo, args.dataset, output_dir, num_epochs=args.epochs, seed=args.seed,
         config_path=args.config, name=args.name, normalize_actions=args.normalize_training_actions,
+        normalize_obs=args.normalize_observations,
     )
     valid = f", valid loss {result.valid_loss[-1]:.5f}" if result.valid_loss else ""
     print(
