@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--dataset", default="/tmp/mimic_tasks_bench/generated_20envs_120_seed0.hdf5")
     parser.add_argument("--work_dir", default="/tmp/mimic_tasks_bench")
     parser.add_argument("--epochs", type=int, default=None, help="default: the packaged config's")
+    parser.add_argument("--train_seed", type=int, default=None, help="default: the packaged config's")
     parser.add_argument("--checkpoint", default=None, help="play this checkpoint instead of training one")
     parser.add_argument("--num_rollouts", type=int, default=50)
     parser.add_argument("--num_envs", type=int, default=50)
@@ -44,7 +45,9 @@ def main() -> None:
             has_masks = "mask/train" in f
         if not has_masks:
             split_train_valid(args.dataset, ratio=0.1)
-        result = train_policy(TASK, "bc_rnn", args.dataset, os.path.join(args.work_dir, "policy_runs"), num_epochs=args.epochs)
+        result = train_policy(
+            TASK, "bc_rnn", args.dataset, os.path.join(args.work_dir, "policy_runs"), num_epochs=args.epochs, seed=args.train_seed
+        )
         checkpoint = result.checkpoint
         with h5py.File(args.dataset, "r") as f:
             num_train = len(f["mask/train"])

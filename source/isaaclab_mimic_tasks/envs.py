@@ -9,7 +9,16 @@ import gymnasium as gym
 
 from isaaclab_mimic_tasks.errors import UserInputError
 
-__all__ = ["SuccessStreak", "UserInputError", "check_same_task", "load_env_cfg", "open_env", "task_ids", "task_family"]
+__all__ = [
+    "SuccessStreak",
+    "UserInputError",
+    "check_same_task",
+    "load_env_cfg",
+    "open_env",
+    "take_success_term",
+    "task_ids",
+    "task_family",
+]
 
 
 def task_ids() -> list[str]:
@@ -60,6 +69,17 @@ def check_same_task(dataset_task: str, task: str, path: str) -> None:
     """Raise a clear error if a dataset recorded on ``dataset_task`` is used with an unrelated ``task``."""
     if dataset_task and task_family(dataset_task) != task_family(task):
         raise UserInputError(f"{path} holds demos of '{dataset_task}', not of '{task}'; pass the matching --task")
+
+
+def take_success_term(env_cfg):
+    """Remove the success term from ``env_cfg``'s terminations and return it.
+
+    Recording, replay, generation checks and rollouts decide themselves when a success has held long enough
+    (:class:`SuccessStreak`), so the env must not reset on the first step it holds.
+    """
+    success_term = env_cfg.terminations.success
+    env_cfg.terminations.success = None
+    return success_term
 
 
 class SuccessStreak:

@@ -124,11 +124,12 @@ def _resume_stats(output_file: str, task: str, input_file: str, seed: int, num_s
 
 
 def _first_missing_subtask(achieved: torch.Tensor, names: list[str], ever_solved: bool) -> str:
-    """Label of a failed attempt: the first subtask never reached, else the task was solved but not held."""
+    """Label of a failed attempt: the first subtask never reached; else "solved, not held" (the success term held at
+    some step, not for the last steps) or "never solved" (every subtask signal seen, the success term never)."""
     for j, name in enumerate(names):
         if not bool(achieved[j]):
             return name
-    return "held at the end" if ever_solved else "success"
+    return "solved, not held" if ever_solved else "never solved"
 
 
 def generate_dataset(

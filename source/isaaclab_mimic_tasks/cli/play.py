@@ -145,11 +145,10 @@ def load_policy(checkpoint: str, device: str = "cpu") -> Policy:
 def rollout_env_cfg(task: str, num_envs: int, video: bool = False):
     """The env cfg of ``task`` for rollouts, and its success term (taken out of the terminations: the rollout
     decides when a success has held long enough). The time-out is removed too (the horizon ends a rollout)."""
-    from isaaclab_mimic_tasks.envs import load_env_cfg
+    from isaaclab_mimic_tasks.envs import load_env_cfg, take_success_term
 
     env_cfg = load_env_cfg(task, num_envs)
-    success_term = env_cfg.terminations.success
-    env_cfg.terminations.success = None
+    success_term = take_success_term(env_cfg)
     env_cfg.terminations.time_out = None
     if video:
         from isaaclab_mimic_tasks.datasets.video import enable_video

@@ -38,12 +38,11 @@ def recording_env_cfg(task: str, num_envs: int, output_path: str):
     from isaaclab.envs.mdp.recorders.recorders_cfg import ActionStateRecorderManagerCfg
     from isaaclab.managers import DatasetExportMode
 
-    from isaaclab_mimic_tasks.envs import load_env_cfg
+    from isaaclab_mimic_tasks.envs import load_env_cfg, take_success_term
 
     env_cfg = load_env_cfg(task, num_envs)
     env_cfg.env_name = task
-    success_term = env_cfg.terminations.success
-    env_cfg.terminations.success = None
+    success_term = take_success_term(env_cfg)
     env_cfg.recorders = ActionStateRecorderManagerCfg()
     env_cfg.recorders.dataset_export_dir_path = os.path.dirname(os.path.abspath(output_path))
     env_cfg.recorders.dataset_filename = os.path.splitext(os.path.basename(output_path))[0]

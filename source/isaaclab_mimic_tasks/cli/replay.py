@@ -15,11 +15,11 @@ from tqdm import tqdm
 
 def replay_env_cfg(task: str, num_envs: int):
     """The env cfg of ``task`` for replay: no terminations (a replay ends with its demo), success term apart."""
-    from isaaclab_mimic_tasks.envs import load_env_cfg
+    from isaaclab_mimic_tasks.envs import load_env_cfg, take_success_term
 
     env_cfg = load_env_cfg(task, num_envs)
     env_cfg.env_name = task
-    success_term = env_cfg.terminations.success
+    success_term = take_success_term(env_cfg)
     env_cfg.terminations = None
     # a replay must not be cut short by the episode length either
     env_cfg.episode_length_s = 1.0e6
