@@ -14,6 +14,7 @@ __all__ = [
     "UserInputError",
     "check_same_task",
     "load_env_cfg",
+    "load_mimic_env_cfg",
     "open_env",
     "take_success_term",
     "task_ids",
@@ -38,6 +39,14 @@ def load_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
     from isaaclab_tasks.utils import parse_env_cfg
 
     return parse_env_cfg(task, device=device, num_envs=num_envs)
+
+
+def load_mimic_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
+    """:func:`load_env_cfg` for a Mimic task; a clear error for a task without a ``datagen_config``."""
+    env_cfg = load_env_cfg(task, num_envs, device)
+    if not hasattr(env_cfg, "datagen_config"):
+        raise UserInputError(f"'{task}' is not a Mimic task; pass its -Mimic- ID to --task")
+    return env_cfg
 
 
 @contextlib.contextmanager
@@ -98,11 +107,8 @@ class SuccessStreak:
 
     def update(self):
         """Evaluate the success term after an ``env.step``; returns the streaks, shape (num_envs,)."""
-        import torch
-
         solved = self._term.func(self._env, **self._term.params).bool()
-        self.steps = torch.where(solved, self.steps + 1, torch.zeros_like(self.steps))
-        return self.steps
+        return self.steps.add_(1).mul_(solved)  # in place: this runs every env.step
 
     def reset(self, env_ids=None) -> None:
         """Start counting again for ``env_ids`` (all if None), e.g. after their reset."""

@@ -125,7 +125,7 @@ def register_tasks() -> None:
     _report_replaced(replaced)
 
 
-def _before_trigger(name: str) -> None:
+def _before_trigger() -> None:
     global _busy
     _busy += 1
     registry = getattr(sys.modules.get("gymnasium.envs.registration"), "registry", None)
@@ -182,7 +182,7 @@ class _TriggerFinder:
             return spec
 
         def exec_module_then_register(module, _exec_module=exec_module, _name=fullname):
-            _before_trigger(_name)
+            _before_trigger()
             succeeded = False
             try:
                 _exec_module(module)

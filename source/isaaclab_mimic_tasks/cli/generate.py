@@ -62,15 +62,6 @@ class GenerationStats:
         return self.env_steps / max(self.seconds, 1e-9)
 
 
-def read_generation_stats(path: str) -> GenerationStats | None:
-    """The generation totals stored in ``path``, or None if it was not written by ``generate``."""
-    import h5py
-
-    with h5py.File(path, "r") as f:
-        raw = f["data"].attrs.get(GENERATION_ATTR) if "data" in f else None
-    return GenerationStats(**json.loads(raw)) if raw is not None else None
-
-
 class _Output:
     """The output dataset, opened for appending; every demo is flushed as soon as it is written."""
 
@@ -150,9 +141,9 @@ def generate_dataset(
     from isaaclab.managers import DatasetExportMode
 
     from isaaclab_mimic_tasks.datasets import check_dataset, split_train_valid
-    from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg, open_env
+    from isaaclab_mimic_tasks.envs import load_mimic_env_cfg, open_env
 
-    load_env_cfg(task)  # a clear error for an unknown ID
+    load_mimic_env_cfg(task)  # a clear error for an unknown or non-Mimic ID
     check_dataset(input_file, task=task, require_datagen_info=True)
     stats = _resume_stats(output_file, task, input_file, seed, num_success_steps)
     if stats.demos >= generation_num_trials:
@@ -163,8 +154,6 @@ def generate_dataset(
         env_name=task, output_dir=os.path.dirname(os.path.abspath(output_file)), output_file_name="unused",
         num_envs=num_envs, device="cpu", generation_num_trials=generation_num_trials,
     )
-    if not hasattr(env_cfg, "datagen_config"):
-        raise UserInputError(f"'{task}' is not a Mimic task; pass its -Mimic- ID to --task")
     # demos are appended by this module (the recorder manager would recreate the file)
     env_cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_NONE
     if max_num_failures is None:
@@ -216,14 +205,17 @@ def _run_generation(env, generator, success_term, output: _Output, target: int, 
                 env_id=env_id, success_term=success_term, env_reset_queue=reset_queue,
                 env_action_queue=action_queue, export_demo=False,
             )
-            stats.attempts += 1
-            if streak.steps[env_id] >= num_success_steps and stats.demos < target:
+            if streak.steps[env_id] >= num_success_steps:
+                if stats.demos >= target:
+                    continue  # a surplus success of the last step: neither kept nor a failure
+                stats.attempts += 1
                 episode = env.recorder_manager.get_episode(env_id)
                 episode.pre_export()
                 episode.success = True
                 output.write(episode)
                 bar.update(1)
             else:
+                stats.attempts += 1
                 failures_this_run += 1
                 label = _first_missing_subtask(achieved[env_id], subtask_names, bool(ever_solved[env_id]))
                 stats.failures_by_subtask[label] = stats.failures_by_subtask.get(label, 0) + 1
@@ -295,7 +287,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg
+    from isaaclab_mimic_tasks.envs import UserInputError, load_mimic_env_cfg
 
     if args.num_envs < 1 or args.num_success_steps < 1:
         raise UserInputError("--num_envs and --num_success_steps must be at least 1")
@@ -305,7 +297,7 @@ def main(args: argparse.Namespace) -> int:
         raise UserInputError("--output_file must differ from --input_file (the input is never modified)")
     trials = args.generation_num_trials
     if trials is None:
-        trials = load_env_cfg(args.task).datagen_config.generation_num_trials
+        trials = load_mimic_env_cfg(args.task).datagen_config.generation_num_trials
     if trials < 1:
         raise UserInputError("--generation_num_trials must be at least 1")
     stats = generate_dataset(

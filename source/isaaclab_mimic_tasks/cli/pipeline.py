@@ -64,13 +64,10 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
     from isaaclab_mimic_tasks.cli.play import evaluate_checkpoint
     from isaaclab_mimic_tasks.cli.record import record_dataset
     from isaaclab_mimic_tasks.cli.train import train_policy
-    from isaaclab_mimic_tasks.envs import load_env_cfg, task_family
+    from isaaclab_mimic_tasks.envs import UserInputError, load_mimic_env_cfg, task_family
 
     task = settings.task
-    if not hasattr(load_env_cfg(task), "datagen_config"):
-        from isaaclab_mimic_tasks.envs import UserInputError
-
-        raise UserInputError(f"'{task}' is not a Mimic task; the pipeline needs a -Mimic- ID for --task")
+    load_mimic_env_cfg(task)
     base_task = task_family(task)
     data_dir = os.path.join(output_dir, "datasets")
     source = os.path.join(data_dir, "source.hdf5")
@@ -99,7 +96,10 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
         timed("record", record_dataset, base_task, source, s.num_source_demos, s.num_envs, s.seed)
     report.source_demos = _count_demos(source)
     if not os.path.exists(annotated):
-        timed("annotate", annotate_dataset, task, source, annotated, s.num_envs)
+        written, skipped = timed("annotate", annotate_dataset, task, source, annotated, s.num_envs)
+        if not written:
+            reasons = "; ".join(f"{name}: {why}" for name, why in list(skipped.items())[:3])
+            raise UserInputError(f"no source demo of {source} could be annotated ({reasons}); nothing to generate from")
     report.annotated_demos = _count_demos(annotated)
     stats = timed(
         "generate", generate_dataset, task, annotated, generated, s.num_envs, s.generation_num_trials, s.seed

@@ -23,6 +23,6 @@ def main(args: argparse.Namespace) -> int:
         for name, demos in masks.items():
             samples = sum(int(f["data"][demo].attrs["num_samples"]) for demo in demos)
             print(f"mask/{name}: {len(demos)} demos, {samples} samples")
-    if not next(reversed(masks.values())):
+    if not masks[f"{args.filter_key}_valid" if args.filter_key else "valid"]:
         print("note: the validation set is empty (raise --ratio or add demos to validate during training)")
     return 0

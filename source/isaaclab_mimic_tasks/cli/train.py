@@ -184,16 +184,12 @@ def load_config(task: str, algo: str, config_path: str | None = None):
     return config, path
 
 
-def _mask(f, key: str) -> list[str]:
-    return [n.decode() if isinstance(n, bytes) else str(n) for n in np.atleast_1d(f[f"mask/{key}"][()])]
-
-
 def check_training_data(dataset: str, task: str, config, config_file: str) -> tuple[list[str], list[str]]:
     """Check ``dataset`` for training with ``config``; returns the demo names of the train and valid filter keys.
 
     Raises :class:`UserInputError` naming what to fix: the dataset, its masks, or the config's observation keys.
     """
-    from isaaclab_mimic_tasks.datasets import check_dataset, demo_names, open_dataset
+    from isaaclab_mimic_tasks.datasets import check_dataset, demo_names, mask_names, open_dataset
     from isaaclab_mimic_tasks.envs import UserInputError
 
     train_key, valid_key = config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key
@@ -209,8 +205,8 @@ def check_training_data(dataset: str, task: str, config, config_file: str) -> tu
         for key in (train_key, valid_key):
             if key and f"mask/{key}" not in f:
                 raise UserInputError(f"{dataset} has no mask/{key}, which {config_file} filters on; run `mimic-tasks split`")
-        train = _mask(f, train_key) if train_key else demo_names(f)
-        valid = _mask(f, valid_key) if valid_key else []
+        train = mask_names(f[f"mask/{train_key}"]) if train_key else demo_names(f)
+        valid = mask_names(f[f"mask/{valid_key}"]) if valid_key else []
     return train, valid
 
 

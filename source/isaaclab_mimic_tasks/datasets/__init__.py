@@ -4,7 +4,7 @@ Datasets use Isaac Lab's layout (what ``HDF5DatasetFileHandler`` writes), which 
 """
 
 from .info import dataset_summary, format_summary
-from .io import atomic_output, dataset_task, demo_names, open_dataset
+from .io import atomic_output, dataset_task, demo_names, mask_names, open_dataset
 from .split import split_train_valid
 from .validate import DATAGEN_INFO_KEYS, check_dataset, find_problems
 
@@ -17,6 +17,7 @@ __all__ = [
     "demo_names",
     "find_problems",
     "format_summary",
+    "mask_names",
     "open_dataset",
     "split_train_valid",
 ]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 import h5py
+import numpy as np
 
 from isaaclab_mimic_tasks.envs import UserInputError, check_same_task
 
@@ -34,6 +35,11 @@ def demo_names(f: h5py.File) -> list[str]:
     if not isinstance(data, h5py.Group):
         return []
     return sorted((name for name, item in data.items() if isinstance(item, h5py.Group)), key=_natural_key)
+
+
+def mask_names(mask: h5py.Dataset) -> list[str]:
+    """The demo names a ``mask/<key>`` dataset holds (byte strings, as robomimic writes them), as ``str``."""
+    return [n.decode() if isinstance(n, bytes) else str(n) for n in np.atleast_1d(mask[()])]
 
 
 def dataset_task(f: h5py.File) -> str:

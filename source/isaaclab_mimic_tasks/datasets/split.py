@@ -11,7 +11,7 @@ import numpy as np
 
 from isaaclab_mimic_tasks.envs import UserInputError
 
-from .io import _natural_key, _one_line, atomic_output, demo_names, open_dataset
+from .io import _natural_key, _one_line, atomic_output, demo_names, mask_names, open_dataset
 from .validate import check_dataset
 
 
@@ -53,7 +53,7 @@ def split_train_valid(
             if not isinstance(mask, h5py.Dataset):
                 known = ", ".join(f["mask"].keys()) if isinstance(f.get("mask"), h5py.Group) else "none"
                 raise UserInputError(f"{path} has no mask/{filter_key} to split; its masks: {known}")
-            names = {n.decode() if isinstance(n, bytes) else str(n) for n in np.atleast_1d(mask[()])}
+            names = set(mask_names(mask))
             demos = sorted(names, key=_natural_key)
             missing = [n for n in demos if n not in f["data"]]
             if missing:

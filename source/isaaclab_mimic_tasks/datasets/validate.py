@@ -10,7 +10,7 @@ import numpy as np
 
 from isaaclab_mimic_tasks.envs import UserInputError
 
-from .io import demo_names, open_dataset
+from .io import demo_names, mask_names, open_dataset
 
 DATAGEN_INFO_KEYS = ("eef_pose", "object_pose", "target_eef_pose", "subtask_term_signals")
 """The groups of ``obs/datagen_info`` that Isaac Lab Mimic's annotation writes and its generator reads."""
@@ -62,7 +62,7 @@ def _mask_problems(path: str, f: h5py.File, demos: list[str]) -> list[str]:
         item = f.get(f"mask/{key}")
         if not isinstance(item, h5py.Dataset):
             return [f"{path} has no mask/{key}; {fix}"]
-        masks[key] = [n.decode() if isinstance(n, bytes) else str(n) for n in np.atleast_1d(item[()])]
+        masks[key] = mask_names(item)
     problems = []
     known = set(demos)
     for key, names in masks.items():

@@ -125,11 +125,6 @@ class VideoRecorder:
         self._writer = None
         self._tmp: str | None = None
 
-    @property
-    def size(self) -> tuple[int, int]:
-        """Frame (width, height) in pixels."""
-        return int(self.camera.cfg.width), int(self.camera.cfg.height)
-
     def render(self) -> np.ndarray:
         """Render the current state of the recorded environment: an (height, width, 3) uint8 RGB array."""
         # Mark the camera outdated even if the state was set without a physics step (update_period is 0).
@@ -203,22 +198,6 @@ def _open_writer(path: str, fps: float):
     # macro_block_size 2: H.264 (yuv420p) needs even sizes; 320x240 and the like are kept as they are
     options = {"codec": "libx264", "quality": 8, "macro_block_size": 2, "ffmpeg_log_level": "error"}
     return tmp, imageio.get_writer(tmp, fps=fps, **options)
-
-
-def write_video(path: str | os.PathLike, frames: Sequence[np.ndarray], fps: float) -> str:
-    """Write RGB ``frames`` to ``path`` atomically: mp4 (H.264) through ffmpeg, or a gif for a ``.gif`` path."""
-    path = os.fspath(path)
-    tmp, writer = _open_writer(path, fps)
-    try:
-        with writer:
-            for frame in frames:
-                writer.append_data(np.asarray(frame, dtype=np.uint8))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(tmp)
-        raise
-    return path
 
 
 def read_video(path: str | os.PathLike) -> np.ndarray:
