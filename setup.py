@@ -23,9 +23,9 @@ EXTENSION = tomllib.loads((ROOT / "extension.toml").read_text())["package"]
 # this package nor load the `isaaclab.tasks` entry points. This .pth file, at the top of the wheel and so in
 # site-packages, installs an import hook at interpreter start (standard library only, no gymnasium) that
 # registers our gym IDs once `isaaclab_tasks` or `isaaclab_mimic.envs` is imported: see
-# source/isaaclab_mimic_tasks/registration.py and docs/standard_scripts.md.
+# source/isaaclab_mimic_tasks_hook.py and docs/standard_scripts.md.
 HOOK_PTH_NAME = "isaaclab_mimic_tasks_hook.pth"
-HOOK_PTH_LINE = "import isaaclab_mimic_tasks.registration; isaaclab_mimic_tasks.registration.install_import_hook()\n"
+HOOK_PTH_LINE = "import isaaclab_mimic_tasks_hook; isaaclab_mimic_tasks_hook.install_import_hook()\n"
 
 
 class BuildPyWithHook(build_py):
@@ -81,6 +81,7 @@ setup(
     python_requires="==3.12.*",
     package_dir={"": "source"},
     packages=find_packages("source"),
+    py_modules=["isaaclab_mimic_tasks_hook"],  # the interpreter-start hook: standard library only
     package_data={"isaaclab_mimic_tasks": ["**/*.json", "**/*.yaml"]},
     install_requires=["isaaclab==3.0.0", "robomimic==0.3.0", "six", "urdf-usd-converter==0.3.4", "trimesh", "tqdm"],
     entry_points={

@@ -21,14 +21,13 @@ TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 
 def isaaclab_rate(num_envs: int, steps: int, mjcf_path: str | None = None) -> float:
     """Env-steps/s of Isaac Lab's env.step with the scripted expert driving every environment."""
-    from isaaclab_mimic_tasks.devices import PickPlaceExpert
-    from isaaclab_mimic_tasks.envs import load_env_cfg, open_env
+    from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
 
     cfg = load_env_cfg(TASK, num_envs=num_envs)
     if mjcf_path:
         cfg.sim.physics.solver_cfg.save_to_mjcf = mjcf_path
     with open_env(TASK, num_envs=num_envs, seed=0, env_cfg=cfg) as env:
-        expert = PickPlaceExpert(env)
+        expert = scripted_expert_class(TASK)(env)
         expert.reset()
         for _ in range(3):  # warm-up (kernel loading, first contacts)
             env.step(expert.advance())

@@ -29,9 +29,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    from isaaclab_mimic_tasks.cli.annotate import annotate_dataset
-    from isaaclab_mimic_tasks.cli.generate import generate_dataset
-    from isaaclab_mimic_tasks.cli.record import record_dataset
+    from isaaclab_mimic_tasks.datagen import annotate_dataset, generate_dataset, record_dataset
 
     os.makedirs(args.work_dir, exist_ok=True)
     source = os.path.join(args.work_dir, f"source_{args.num_source_demos}.hdf5")

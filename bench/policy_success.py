@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=None, help="default: the packaged config's")
     parser.add_argument("--train_seed", type=int, default=None, help="default: the packaged config's")
     parser.add_argument("--checkpoint", default=None, help="play this checkpoint instead of training one")
+    parser.add_argument("--action_normalization", default="global", choices=("global", "per_dimension"))
     parser.add_argument("--num_rollouts", type=int, default=50)
     parser.add_argument("--num_envs", type=int, default=50)
     parser.add_argument("--seeds", type=int, nargs="+", default=[101, 202])
@@ -35,8 +36,8 @@ def main() -> None:
 
     import h5py
 
-    from isaaclab_mimic_tasks.cli.play import evaluate_checkpoint
-    from isaaclab_mimic_tasks.cli.train import train_policy
+    from isaaclab_mimic_tasks.learning.robomimic.train import train_policy
+    from isaaclab_mimic_tasks.learning.rollouts import evaluate_checkpoint
     from isaaclab_mimic_tasks.datasets.split import split_train_valid
 
     checkpoint = args.checkpoint
@@ -46,7 +47,8 @@ def main() -> None:
         if not has_masks:
             split_train_valid(args.dataset, ratio=0.1)
         result = train_policy(
-            TASK, "bc_rnn", args.dataset, os.path.join(args.work_dir, "policy_runs"), num_epochs=args.epochs, seed=args.train_seed
+            TASK, "bc_rnn", args.dataset, os.path.join(args.work_dir, "policy_runs"), num_epochs=args.epochs,
+            seed=args.train_seed, action_normalization=args.action_normalization,
         )
         checkpoint = result.checkpoint
         with h5py.File(args.dataset, "r") as f:
@@ -61,7 +63,7 @@ def main() -> None:
         print(f"seed {seed}: {stats.successes}/{stats.rollouts} successful rollouts ({100 * stats.success_rate:.0f}%),"
               f" {stats.steps / max(stats.seconds, 1e-9):.1f} steps/s")
     mean = sum(rates) / len(rates)
-    print(f"\nBC-RNN policy success ({checkpoint}):")
+    print(f"\nBC-RNN policy success ({checkpoint}, {args.action_normalization} action normalization):")
     print(f"  mean over seeds {args.seeds}: {100 * mean:.0f}%   ratio to the 70% target: {mean / TARGET:.2f}")
 
 

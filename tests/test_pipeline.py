@@ -3,7 +3,6 @@ writes, resumable and seeded generation, and clear errors for bad input to each 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -17,21 +16,11 @@ import h5py
 import numpy as np
 import pytest
 
+from conftest import BAD_INPUT_KINDS, bad_input_file, cli, digest
+
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 NUM_ENVS = 2
-
-
-def cli(*args, timeout=1800, **kwargs) -> subprocess.CompletedProcess:
-    """Run ``mimic-tasks ARGS`` as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
-        capture_output=True, text=True, timeout=timeout, **kwargs,
-    )
-
-
-def digest(path) -> str:
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 def demo_actions(path) -> dict[str, np.ndarray]:
@@ -48,6 +37,8 @@ def pipeline_dir(tmp_path_factory):
         "--num_envs", NUM_ENVS, "--epochs", 1, "--num_rollouts", 1, "--horizon", 40,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    (out / "stdout.txt").write_text(result.stdout)
+    (out / "stderr.txt").write_text(result.stderr)
     return out
 
 
@@ -69,6 +60,25 @@ def test_tiny_pipeline_writes_every_report_file(pipeline_dir):
 
     frames = iio.imread(pipeline_dir / "generated_demo.mp4")
     assert len(frames) > 10 and frames.std() > 1.0
+
+
+def test_pipeline_output_is_quiet(pipeline_dir):
+    """By default a command prints progress, results and errors: none of Isaac Lab's start-up tables or [INFO]
+    lines (they come back with --verbose)."""
+    output = (pipeline_dir / "stdout.txt").read_text() + (pipeline_dir / "stderr.txt").read_text()
+    assert "[INFO]" not in output and "Observation Manager" not in output and "Active Action Terms" not in output
+    assert len((pipeline_dir / "stdout.txt").read_text().splitlines()) < 40
+    assert "pipeline done" in output
+
+
+def test_verbose_lets_isaac_lab_print(monkeypatch, capsys):
+    from isaaclab_mimic_tasks.envs import VERBOSE_ENV_VAR, quiet_simulator
+
+    for verbose in ("", "1"):
+        monkeypatch.setenv(VERBOSE_ENV_VAR, verbose)
+        with quiet_simulator():
+            print("[INFO]: Base environment:")
+        assert ("[INFO]" in capsys.readouterr().out) == bool(verbose)
 
 
 def test_robomimic_reads_recorded_annotated_and_generated_files(pipeline_dir):
@@ -151,37 +161,6 @@ def _copy(pipeline_dir, tmp_path, name):
     return path
 
 
-def _missing(pipeline_dir, tmp_path, name):
-    return tmp_path / "missing.hdf5"
-
-
-def _not_hdf5(pipeline_dir, tmp_path, name):
-    path = tmp_path / "notes.hdf5"
-    path.write_text("not a dataset\n")
-    return path
-
-
-def _truncated(pipeline_dir, tmp_path, name):
-    data = (pipeline_dir / "datasets" / f"{name}.hdf5").read_bytes()
-    path = tmp_path / "cut.hdf5"
-    path.write_bytes(data[: len(data) // 2])
-    return path
-
-
-def _other_task(pipeline_dir, tmp_path, name):
-    path = _copy(pipeline_dir, tmp_path, name)
-    with h5py.File(path, "a") as f:
-        f["data"].attrs["env_args"] = json.dumps({"env_name": "Isaac-Lift-Cube-Franka-IK-Rel-v0", "type": 2})
-    return path
-
-
-def _nan_actions(pipeline_dir, tmp_path, name):
-    path = _copy(pipeline_dir, tmp_path, name)
-    with h5py.File(path, "a") as f:
-        f["data/demo_0/actions"][3, 1] = np.nan
-    return path
-
-
 def _not_annotated(pipeline_dir, tmp_path, name):
     return _copy(pipeline_dir, tmp_path, "source")
 
@@ -193,17 +172,18 @@ COMMANDS = {
 }
 
 
-BAD_INPUTS = [
-    (command, case)
-    for command in sorted(COMMANDS)
-    for case in (_missing, _not_hdf5, _truncated, _other_task, _nan_actions)
-] + [("generate", _not_annotated)]  # only generation needs datagen_info
+BAD_INPUTS = [(command, kind) for command in sorted(COMMANDS) for kind in BAD_INPUT_KINDS] + [
+    ("generate", "not_annotated")  # only generation needs datagen_info
+]
 
 
-@pytest.mark.parametrize(("command", "case"), BAD_INPUTS, ids=[f"{c}-{f.__name__[1:]}" for c, f in BAD_INPUTS])
-def test_bad_input_fails_clearly_and_leaves_input_untouched(pipeline_dir, tmp_path, command, case):
+@pytest.mark.parametrize(("command", "kind"), BAD_INPUTS, ids=[f"{c}-{k}" for c, k in BAD_INPUTS])
+def test_bad_input_fails_clearly_and_leaves_input_untouched(pipeline_dir, tmp_path, command, kind):
     args, source_name = COMMANDS[command]
-    path = case(pipeline_dir, tmp_path, source_name)
+    if kind == "not_annotated":
+        path = _not_annotated(pipeline_dir, tmp_path, source_name)
+    else:
+        path = bad_input_file(kind, pipeline_dir / "datasets" / f"{source_name}.hdf5", tmp_path)
     before = digest(path) if path.exists() else None
     out = tmp_path / "out.hdf5"
     result = cli(*[a.replace("{out}", str(out)) for a in args], path, timeout=300)

@@ -3,7 +3,7 @@
 ``record_demos.py``, ``annotate_demos.py``, ``generate_dataset.py`` and robomimic's ``train.py`` never import
 this package and never load the ``isaaclab.tasks`` entry points; they ``import isaaclab_mimic.envs`` /
 ``import isaaclab_tasks`` and then call ``parse_env_cfg(task)`` and ``gym.spec(task)``. Our IDs reach them
-through the import hook that ``isaaclab_mimic_tasks_hook.pth`` installs (``isaaclab_mimic_tasks.registration``).
+through the import hook that ``isaaclab_mimic_tasks_hook.pth`` installs (module ``isaaclab_mimic_tasks_hook``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import isaaclab_mimic_tasks
+import isaaclab_mimic_tasks_hook as hook
 from isaaclab_mimic_tasks import registration
 from isaaclab_mimic_tasks.envs import task_ids
 
@@ -71,7 +71,7 @@ def stand_in(tmp_path_factory):
     """Run the stand-in script once, in a fresh interpreter of the venv, on every task ID of this package."""
     script = tmp_path_factory.mktemp("standard_scripts") / "stand_in_script.py"
     script.write_text(STAND_IN_SCRIPT)
-    env = {key: value for key, value in os.environ.items() if key != registration.DISABLE_ENV_VAR}
+    env = {key: value for key, value in os.environ.items() if key != hook.DISABLE_ENV_VAR}
     result = subprocess.run(
         [sys.executable, str(script), *task_ids()], capture_output=True, text=True, cwd=script.parent, env=env
     )
@@ -126,29 +126,29 @@ def test_hook_adds_no_simulator_import_at_startup():
         "import json, sys;"
         "print(json.dumps({'modules': sorted(sys.modules), 'meta_path': [repr(f) for f in sys.meta_path]}))"
     )
-    env = {key: value for key, value in os.environ.items() if key != registration.DISABLE_ENV_VAR}
+    env = {key: value for key, value in os.environ.items() if key != hook.DISABLE_ENV_VAR}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd="/")
     assert result.returncode == 0, result.stderr
     started = json.loads(result.stdout)
-    assert "<isaaclab_mimic_tasks.registration._TriggerFinder>" in started["meta_path"], "hook .pth not installed"
+    assert "<isaaclab_mimic_tasks_hook._TriggerFinder>" in started["meta_path"], "hook .pth not installed"
     ours = {name for name in started["modules"] if name.startswith("isaaclab_mimic_tasks")}
-    assert ours == {"isaaclab_mimic_tasks", "isaaclab_mimic_tasks.registration"}
+    assert ours == {"isaaclab_mimic_tasks_hook"}
     heavy = {"gymnasium", "numpy", "torch", "warp", "newton", "mujoco", "mujoco_warp", "pxr", "omni", "carb"}
     heavy.add("isaacsim")
     tops = {name.split(".")[0] for name in started["modules"]}
-    assert not tops & heavy and not {top for top in tops if top.startswith("isaaclab")} - {"isaaclab_mimic_tasks"}
+    assert not tops & heavy and not {top for top in tops if top.startswith("isaaclab")} - {"isaaclab_mimic_tasks_hook"}
 
     # and the hook module itself imports only the standard library's os and sys (no site: nothing else loaded)
-    source_dir = str(Path(isaaclab_mimic_tasks.__file__).parent.parent)
+    source_dir = str(Path(hook.__file__).parent)
     code = (
         f"import os, sys; sys.path.insert(0, {source_dir!r}); before = set(sys.modules);"
-        "import isaaclab_mimic_tasks.registration as r; assert r.install_import_hook();"
+        "import isaaclab_mimic_tasks_hook as h; assert h.install_import_hook();"
         "print(sorted(set(sys.modules) - before))"
     )
     result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=env, cwd="/")
     assert result.returncode == 0, result.stderr
     added = set(eval(result.stdout))
-    assert added <= {"isaaclab_mimic_tasks", "isaaclab_mimic_tasks.registration", "__future__"}, added
+    assert added <= {"isaaclab_mimic_tasks_hook"}, added
 
 
 FAKE_STOCK = '''
@@ -160,9 +160,9 @@ for task_id in ("Isaac-Desktop-Organizer-Franka-IK-Rel-v0", "Fake-Stock-{name}-v
 CHECK_REPLACEMENT = '''
 import json, sys
 import gymnasium as gym
-import isaaclab_mimic_tasks.registration as registration
+import isaaclab_mimic_tasks_hook as hook
 
-registration.TRIGGER_MODULES = ("fake_stock_a", "fake_stock_b")  # stand-ins for isaaclab_tasks, isaaclab_mimic.envs
+hook.TRIGGER_MODULES = ("fake_stock_a", "fake_stock_b")  # stand-ins for isaaclab_tasks, isaaclab_mimic.envs
 import fake_stock_a  # registers over an ID of ours, before our tasks are registered
 after_a = gym.spec("Isaac-Desktop-Organizer-Franka-IK-Rel-v0").kwargs["env_cfg_entry_point"]
 import fake_stock_b  # registers over it again, after ours are registered
@@ -180,10 +180,10 @@ def test_hook_replaces_stock_registration_and_says_so_once(tmp_path, disabled):
     for name in ("fake_stock_a", "fake_stock_b"):
         (tmp_path / f"{name}.py").write_text(FAKE_STOCK.format(name=name))
     (tmp_path / "check.py").write_text(CHECK_REPLACEMENT)
-    env = {key: value for key, value in os.environ.items() if key != registration.DISABLE_ENV_VAR}
+    env = {key: value for key, value in os.environ.items() if key != hook.DISABLE_ENV_VAR}
     env["PYTHONPATH"] = str(tmp_path)
     if disabled:
-        env[registration.DISABLE_ENV_VAR] = "1"
+        env[hook.DISABLE_ENV_VAR] = "1"
     result = subprocess.run([sys.executable, "check.py"], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("REPORT "))
@@ -211,3 +211,53 @@ def test_external_callback_form():
     import gymnasium as gym
 
     assert "Isaac-Desktop-Organizer-Franka-IK-Rel-v0" in gym.registry
+
+
+STANDARD_DOC = Path(__file__).resolve().parents[1] / "docs" / "standard_scripts.md"
+
+
+def documented_standard_commands() -> list[str]:
+    """The `./isaaclab.sh -p scripts/...` commands of docs/standard_scripts.md."""
+    import re
+
+    return re.findall(r"`(\./isaaclab\.sh -p scripts/[^`]+)`", STANDARD_DOC.read_text())
+
+
+def test_documented_commands_use_the_launcher_flags_of_isaac_lab_3():
+    """3.0's scripts take their launcher flags from `add_launcher_args`: it rejects --headless (exit 2) and takes
+    --device cpu; the documented commands pass no --headless and run the kit-less ones on the CPU."""
+    import argparse
+
+    from isaaclab.app.sim_launcher import add_launcher_args
+
+    parser = argparse.ArgumentParser(prog="generate_dataset.py")
+    add_launcher_args(parser)
+    with pytest.raises(SystemExit) as exited:
+        parser.parse_args(["--headless"])
+    assert exited.value.code == 2
+    assert parser.parse_args(["--device", "cpu"]).device == "cpu"
+    commands = documented_standard_commands()
+    assert len(commands) == 6, commands
+    for command in commands:
+        assert "--headless" not in command, command
+        if "generate_dataset.py" in command or "annotate_demos.py" in command:
+            assert "--device cpu" in command, command
+    assert any("play.py" in command and "--norm_factor_min" in command for command in commands)
+
+
+def test_isaaclab_teleop_record_needs_a_source_checkout():
+    """`isaaclab teleop record` runs the record script from inside the installed isaaclab package, which the wheel
+    does not ship; the docs say so and name the kit-less replacement."""
+    import shutil
+
+    isaaclab_cli = shutil.which("isaaclab", path=os.path.dirname(sys.executable))
+    assert isaaclab_cli, "the isaaclab console script of the wheel"
+    result = subprocess.run(
+        [isaaclab_cli, "teleop", "record", "--task", "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert "record_demos.py" in result.stdout + result.stderr
+    assert "No such file or directory" in result.stdout + result.stderr
+    text = " ".join(STANDARD_DOC.read_text().split())
+    assert "`isaaclab teleop record|replay`" in text and "pip wheel of Isaac Lab does not contain" in text
+    assert "use `mimic-tasks record`" in text

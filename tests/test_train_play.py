@@ -5,13 +5,10 @@ simulator, and clear errors for bad input."""
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import types
 
 import h5py
@@ -19,30 +16,13 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import cli, digest
+from conftest import in_process_cli as in_process
+
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 TASK_IDS = (TASK, "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0", "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0")
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 AGENTS = os.path.join(REPO, "source", "isaaclab_mimic_tasks", "tasks", "desktop_organizer", "agents", "robomimic")
-
-
-def cli(*args, timeout=1800) -> subprocess.CompletedProcess:
-    """Run ``mimic-tasks ARGS`` as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
-        capture_output=True, text=True, timeout=timeout,
-    )
-
-
-def in_process(capsys, *args) -> tuple[int, str]:
-    """``mimic-tasks ARGS`` in this process (for errors raised before any simulation); returns (exit code, stderr)."""
-    from isaaclab_mimic_tasks.cli.main import main
-
-    code = main([str(a) for a in args])
-    return code, capsys.readouterr().err
-
-
-def digest(path) -> str:
-    return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +39,7 @@ def dataset(tmp_path_factory):
 @pytest.fixture(scope="module")
 def trained(dataset, tmp_path_factory):
     """Two short BC-RNN epochs (10 batches each) with an edited copy of the task's config, through train_policy."""
-    from isaaclab_mimic_tasks.cli.train import train_policy
+    from isaaclab_mimic_tasks.learning.robomimic.train import train_policy
 
     out = tmp_path_factory.mktemp("runs")
     config = json.load(open(os.path.join(AGENTS, "bc_rnn_low_dim.json")))
@@ -81,8 +61,8 @@ def test_registered_configs_resolve_like_isaac_lab_train_script():
     config whose observation keys the recorded datasets have."""
     import gymnasium as gym
 
-    import isaaclab_mimic_tasks.tasks  # noqa: F401
-    from isaaclab_mimic_tasks.cli.train import load_config, registered_config_path
+    import isaaclab_mimic_tasks  # noqa: F401
+    from isaaclab_mimic_tasks.learning.robomimic.config import load_config, registered_config_path
 
     for task in TASK_IDS:
         for algo, rnn in (("bc", False), ("bc_rnn", True)):
@@ -93,17 +73,12 @@ def test_registered_configs_resolve_like_isaac_lab_train_script():
                 assert json.load(f)["algo_name"] == "bc"
             config, _ = load_config(task, algo)
             assert config.algo.rnn.enabled == rnn and not config.experiment.rollout.enabled
-            assert (config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key) == ("train", "valid")
+            # like stock Isaac Lab configs: no filter keys, so robomimic/train.py runs on a file without masks
+            # (`mimic-tasks train` uses mask/train and mask/valid where the file has them)
+            assert (config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key) == (None, None)
+            assert not config.experiment.validate
             assert set(config.all_obs_keys) <= {"eef_pos", "eef_quat", "gripper_pos", "joint_pos", "joint_vel",
                                                 "ketchup_pose", "basket_pose", "orange_juice_pose", "cream_cheese_pose"}
-
-
-def test_editable_copies_equal_the_packaged_configs():
-    """config/robomimic/desktop_organizer/ holds the copies to edit (pass one with --config); they must not drift."""
-    copies = sorted(glob.glob(os.path.join(REPO, "config", "robomimic", "desktop_organizer", "*.json")))
-    assert [os.path.basename(p) for p in copies] == ["bc.json", "bc_rnn_low_dim.json"]
-    for copy in copies:
-        assert open(copy).read() == open(os.path.join(AGENTS, os.path.basename(copy))).read(), copy
 
 
 # -- training -------------------------------------------------------------------------------------------------
@@ -122,12 +97,22 @@ def test_training_writes_checkpoint_with_train_split_normalization(trained, data
         valid = [n.decode() for n in f["mask/valid"][()]]
         actions = np.concatenate([f[f"data/{n}/actions"][()] for n in train])
     assert len(train) == 1 and len(valid) == 1
-    np.testing.assert_allclose(stats["min"], actions.min(axis=0), rtol=1e-6)
-    np.testing.assert_allclose(stats["max"], actions.max(axis=0), rtol=1e-6)
+    # the default (global) map: one symmetric factor, the largest |action| of the non-binary dimensions; the
+    # gripper (only -1 and +1) is kept as it is; play.py undoes it with the stored --norm_factor_min/max
+    binary = (np.abs(actions) == 1.0).all(axis=0)
+    assert stats["type"] == "global" and stats["binary"] == binary.tolist() and binary[-1] and not binary[:6].any()
+    factor = np.abs(actions[:, ~binary]).max()
+    np.testing.assert_allclose(stats["max"], np.full(7, factor), rtol=1e-6)
+    np.testing.assert_allclose(stats["min"], np.full(7, -factor), rtol=1e-6)
+    assert (stats["norm_factor_min"], stats["norm_factor_max"]) == pytest.approx((-factor, factor))
+    assert trained.norm_factors == pytest.approx((-factor, factor))
     # observations (on by default; robomimic 0.3's own option refuses a validation split): robomimic's mean and
     # std (+1e-3) over the train demos only
     obs_stats = checkpoint["obs_normalization_stats"]
-    assert set(obs_stats) == set(checkpoint["shape_metadata"]["all_obs_keys"])
+    # every recorded key of the policy group (Isaac Lab's play.py hands robomimic the whole group)
+    with h5py.File(dataset, "r") as f:
+        recorded = {k for k, v in f["data/demo_0/obs"].items() if isinstance(v, h5py.Dataset)}
+    assert set(obs_stats) == recorded and set(checkpoint["shape_metadata"]["all_obs_keys"]) < recorded
     with h5py.File(dataset, "r") as f:
         for key, value in obs_stats.items():
             obs = np.concatenate([f[f"data/{n}/obs/{key}"][()] for n in train]).astype(np.float64)
@@ -183,8 +168,8 @@ def test_policy_matches_robomimic_and_keeps_one_rnn_state_per_env(trained, datas
     """Batched output = robomimic's own RolloutPolicy, denormalized; an env reset later starts its own sequence."""
     import robomimic.utils.file_utils as FileUtils
 
-    from isaaclab_mimic_tasks.cli.play import load_policy
-    from isaaclab_mimic_tasks.cli.train import ActionNormalization
+    from isaaclab_mimic_tasks.learning.robomimic.normalization import ActionNormalization
+    from isaaclab_mimic_tasks.learning.robomimic.policy import load_policy
 
     policy = load_policy(trained.checkpoint)
     reference, checkpoint = FileUtils.policy_from_checkpoint(ckpt_path=trained.checkpoint, device=torch.device("cpu"))
@@ -251,7 +236,7 @@ SUCCESS_TERM = types.SimpleNamespace(func=lambda env: env.t >= 3, params={})
     ],
 )
 def test_rollouts_are_counted_once(num_envs, num_rollouts, fail_ids, horizon, expected):
-    from isaaclab_mimic_tasks.cli.play import run_policy_rollouts
+    from isaaclab_mimic_tasks.learning.rollouts import run_policy_rollouts
 
     env = _CountingEnv(num_envs, fail_ids)
     stats = run_policy_rollouts(env, _ZeroPolicy(), num_rollouts, horizon, 2, SUCCESS_TERM)
@@ -289,15 +274,70 @@ def test_train_on_dataset_without_a_config_obs_key(dataset, tmp_path, capsys):
 
 
 def test_train_without_masks(dataset, tmp_path, capsys):
+    """A config that filters on masks names the fix when the file has none."""
     path = tmp_path / "no_masks.hdf5"
     shutil.copyfile(dataset, path)
     with h5py.File(path, "a") as f:
         del f["mask"]
+    config = json.load(open(os.path.join(AGENTS, "bc.json")))
+    config["train"]["hdf5_filter_key"], config["train"]["hdf5_validation_filter_key"] = "train", "valid"
+    config["experiment"]["validate"] = True
+    (tmp_path / "filtering.json").write_text(json.dumps(config))
     before = digest(path)
-    code, err = in_process(capsys, "train", "--task", TASK, "--dataset", path, "--log_dir", tmp_path)
+    code, err = in_process(capsys, "train", "--task", TASK, "--dataset", path, "--log_dir", tmp_path, "--config", tmp_path / "filtering.json")
     assert code == 2 and _one_or_two_lines(err), err
     assert "mask/train" in err and "mimic-tasks split" in err
     assert digest(path) == before
+
+
+def test_packaged_configs_train_on_a_file_without_masks(dataset, tmp_path):
+    """Stock Isaac Lab's generator writes no masks: robomimic's own loader (what Isaac Lab's robomimic/train.py
+    calls) takes the packaged configs as they are on such a file, and `mimic-tasks train` trains on every demo."""
+    import robomimic.utils.file_utils as FileUtils
+    import robomimic.utils.obs_utils as ObsUtils
+    import robomimic.utils.train_utils as TrainUtils
+
+    from isaaclab_mimic_tasks.learning.robomimic.config import load_config
+
+    path = tmp_path / "stock_like.hdf5"
+    shutil.copyfile(dataset, path)
+    with h5py.File(path, "a") as f:
+        del f["mask"]
+    for algo in ("bc", "bc_rnn"):
+        config, _ = load_config(TASK, algo)
+        with config.values_unlocked():
+            config.train.data = str(path)
+        ObsUtils.initialize_obs_utils_with_config(config)
+        shape_meta = FileUtils.get_shape_metadata_from_dataset(str(path), all_obs_keys=config.all_obs_keys)
+        trainset, validset = TrainUtils.load_data_for_training(config, obs_keys=shape_meta["all_obs_keys"])
+        assert len(trainset.demos) == 2 and validset is None, algo
+    result = cli("train", "--task", TASK, "--algo", "bc", "--dataset", path, "--log_dir", tmp_path / "runs", "--epochs", 1)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "on 2 demos" in result.stdout and "--norm_factor_min" in result.stdout
+
+
+def test_checkpoint_plays_in_robomimic_like_isaac_lab_play_script(trained, dataset):
+    """Isaac Lab's robomimic/play.py hands robomimic's RolloutPolicy the whole policy group and undoes the action
+    normalization with --norm_factor_min/max: with the factors `train` stores (and prints), that gives the actions
+    `mimic-tasks play` computes."""
+    import robomimic.utils.file_utils as FileUtils
+
+    from isaaclab_mimic_tasks.learning.robomimic.policy import load_policy
+
+    rollout_policy, checkpoint = FileUtils.policy_from_checkpoint(ckpt_path=trained.checkpoint, device=torch.device("cpu"))
+    stats = checkpoint["action_normalization_stats"]
+    low, high = stats["norm_factor_min"], stats["norm_factor_max"]
+    ours = load_policy(trained.checkpoint)
+    with h5py.File(dataset, "r") as f:
+        group = {k: v[()] for k, v in f["data/demo_0/obs"].items() if isinstance(v, h5py.Dataset)}  # the policy group
+    assert set(group) > set(ours.obs_keys)
+    rollout_policy.start_episode()
+    ours.reset()
+    for t in range(6):
+        obs = {k: torch.as_tensor(v[t]) for k, v in group.items()}
+        raw = rollout_policy({k: v.numpy() for k, v in obs.items()})  # asserts if any key lacks statistics
+        play_py = ((raw + 1) * (high - low)) / 2 + low  # robomimic/play.py's un-normalization
+        np.testing.assert_allclose(ours({k: v[None] for k, v in obs.items()})[0].numpy(), play_py, atol=1e-5)
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,7 @@ import torch
 
 from isaaclab_mimic_tasks.datasets import video
 from isaaclab_mimic_tasks.datasets.video import VideoRecorder, enable_video, read_video, render_demo
-from isaaclab_mimic_tasks.devices import PickPlaceExpert
-from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg, open_env
+from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg, open_env, scripted_expert_class
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 WIDTH, HEIGHT = 160, 120
@@ -46,7 +45,7 @@ def recorded(tmp_path_factory):
     cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_ALL
     live = folder / "live.mp4"
     with open_env(TASK, num_envs=1, seed=0, env_cfg=cfg) as env:
-        expert = PickPlaceExpert(env)
+        expert = scripted_expert_class(TASK)(env)
         expert.reset()
         with VideoRecorder(env, live) as recorder:
             recorder.capture()  # the initial state

@@ -1,8 +1,19 @@
-"""Making environments of this package's tasks kit-less, with clear errors for bad task IDs."""
+"""Making environments of this package's tasks kit-less, and reading what each task declares.
+
+A task declares in its gym registration (string entry points, nothing imported at registration):
+``related_task_ids`` (its ``base``, ``play`` and ``mimic`` IDs, which share datasets and checkpoints),
+``scripted_expert_entry_point`` and ``robomimic_<algo>_cfg_entry_point``; in its env cfg: ``teleop_devices``
+(Isaac Lab's ``DevicesCfg``), ``video_view`` (where the video camera looks) and its success term.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import io
+import logging
+import os
+import warnings
 from collections.abc import Iterator
 
 import gymnasium as gym
@@ -15,30 +26,71 @@ __all__ = [
     "check_same_task",
     "load_env_cfg",
     "load_mimic_env_cfg",
+    "scripted_expert_class",
     "open_env",
+    "quiet_simulator",
+    "related_task",
+    "resolve_entry_point",
     "take_success_term",
-    "task_ids",
     "task_family",
+    "task_ids",
 ]
+
+VERBOSE_ENV_VAR = "ISAACLAB_MIMIC_TASKS_VERBOSE"
+"""Set to 1 (``mimic-tasks --verbose``) to let Isaac Lab print its manager tables and ``[INFO]`` lines."""
 
 
 def task_ids() -> list[str]:
-    """The gym IDs this package registers."""
-    import isaaclab_mimic_tasks.tasks  # noqa: F401  (registers the IDs)
+    """The gym IDs of this package's tasks (every registration that declares ``related_task_ids``)."""
+    import isaaclab_mimic_tasks  # noqa: F401  (registers the IDs)
 
-    return sorted(
-        spec.id for spec in gym.registry.values() if str(spec.kwargs.get("env_cfg_entry_point", "")).startswith("isaaclab_mimic_tasks.")
-    )
+    return sorted(spec.id for spec in gym.registry.values() if "related_task_ids" in spec.kwargs)
+
+
+def _spec(task: str):
+    known = task_ids()
+    if task not in known:
+        raise UserInputError(f"unknown task '{task}'; choose one of: {', '.join(known)}")
+    return gym.spec(task)
+
+
+def related_task(task: str, role: str) -> str:
+    """The ``role`` ID (``base``, ``play`` or ``mimic``) of ``task``'s family, as its registration declares it."""
+    related = _spec(task).kwargs["related_task_ids"]
+    if role not in related:
+        raise UserInputError(f"task '{task}' declares no {role} variant (it has: {', '.join(related)})")
+    return related[role]
+
+
+def task_family(task: str) -> str:
+    """The base task of an ID: its Mimic and Play variants share datasets and checkpoints with it.
+
+    IDs of other packages (e.g. recorded by stock Isaac Lab) are their own family."""
+    spec = gym.registry.get(task)
+    if spec is None or "related_task_ids" not in spec.kwargs:
+        return task
+    return spec.kwargs["related_task_ids"]["base"]
+
+
+def check_same_task(dataset_task: str, task: str, path: str) -> None:
+    """Raise a clear error if a dataset recorded on ``dataset_task`` is used with an unrelated ``task``."""
+    if dataset_task and task_family(dataset_task) != task_family(task):
+        raise UserInputError(f"{path} holds demos of '{dataset_task}', not of '{task}'; pass the matching --task")
+
+
+def resolve_entry_point(entry_point: str):
+    """The object a ``"module:attribute"`` string names (what gym's and Isaac Lab's entry points are)."""
+    module_name, _, attribute = entry_point.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
 
 
 def load_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
     """The registered env cfg of ``task`` for ``num_envs`` environments on ``device``."""
-    known = task_ids()
-    if task not in known:
-        raise UserInputError(f"unknown task '{task}'; choose one of: {', '.join(known)}")
+    _spec(task)
     from isaaclab_tasks.utils import parse_env_cfg
 
-    return parse_env_cfg(task, device=device, num_envs=num_envs)
+    with quiet_simulator():  # "[INFO]: Parsing configuration from ..."
+        return parse_env_cfg(task, device=device, num_envs=num_envs)
 
 
 def load_mimic_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
@@ -49,35 +101,71 @@ def load_mimic_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
     return env_cfg
 
 
+def scripted_expert_class(task: str):
+    """The scripted expert class ``task`` declares (``scripted_expert_entry_point``); build it with ``cls(env)``.
+
+    Its instances drive every environment at once: ``reset(env_ids=None)``, ``advance() -> actions``.
+    """
+    entry_point = _spec(task).kwargs.get("scripted_expert_entry_point")
+    if entry_point is None:
+        raise UserInputError(f"task '{task}' declares no scripted expert; record its demos with a teleop device")
+    return resolve_entry_point(entry_point)
+
+
+@contextlib.contextmanager
+def quiet_simulator() -> Iterator[None]:
+    """Keep Isaac Lab's start-up tables, ``[INFO]`` prints and info logs (and robomimic's banners and per-batch
+    bars) off the terminal, unless verbose.
+
+    Warnings and errors still show; ``ISAACLAB_MIMIC_TASKS_VERBOSE=1`` (``mimic-tasks --verbose``) shows all.
+    """
+    if os.environ.get(VERBOSE_ENV_VAR, "") not in ("", "0"):
+        yield
+        return
+    # a fixed-base robot has no root velocity: Isaac Lab's Newton backend says so for every robot it builds
+    thresholds = {name: logging.WARNING for name in ("isaaclab", "isaaclab_newton", "isaaclab_mimic", "newton")}
+    thresholds["isaaclab_newton.assets.articulation.articulation_data"] = logging.ERROR
+    loggers = [logging.getLogger(name) for name in thresholds]
+    levels = [logger.level for logger in loggers]
+    for logger, threshold in zip(loggers, thresholds.values()):
+        logger.setLevel(max(logger.getEffectiveLevel(), threshold))
+    try:
+        import warp as wp
+
+        wp.config.quiet = True  # "Warp x.y initialized" and module-load lines
+    except ImportError:
+        pass
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            # Isaac Lab 3.0 warns about APIs it still uses itself
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
+
+
 @contextlib.contextmanager
 def open_env(task: str, num_envs: int = 1, seed: int | None = 0, device: str = "cpu", env_cfg=None) -> Iterator:
     """Create ``task`` (kit-less: ``launch_simulation`` starts nothing for Newton on the CPU) and close it after.
 
     Yields the unwrapped environment, already reset with ``seed``.
     """
-    from isaaclab.app import launch_simulation
-
     cfg = env_cfg if env_cfg is not None else load_env_cfg(task, num_envs, device)
     if seed is not None:
         cfg.seed = seed
+    from isaaclab.app import launch_simulation
+
     with launch_simulation(cfg, {}):
-        env = gym.make(task, cfg=cfg).unwrapped
+        with quiet_simulator():
+            env = gym.make(task, cfg=cfg).unwrapped
         try:
             env.reset(seed=seed)
             yield env
         finally:
-            env.close()
-
-
-def task_family(task: str) -> str:
-    """The base task of an ID: Mimic and Play variants share data with it (``-Mimic``/``-Play`` removed)."""
-    return task.replace("-Mimic", "").replace("-Play", "")
-
-
-def check_same_task(dataset_task: str, task: str, path: str) -> None:
-    """Raise a clear error if a dataset recorded on ``dataset_task`` is used with an unrelated ``task``."""
-    if dataset_task and task_family(dataset_task) != task_family(task):
-        raise UserInputError(f"{path} holds demos of '{dataset_task}', not of '{task}'; pass the matching --task")
+            with quiet_simulator():
+                env.close()
 
 
 def take_success_term(env_cfg):

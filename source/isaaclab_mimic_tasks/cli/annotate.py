@@ -1,86 +1,9 @@
-"""``mimic-tasks annotate``: add Isaac Lab Mimic's ``datagen_info`` to recorded demos.
-
-Flags follow Isaac Lab's ``scripts/imitation_learning/isaaclab_mimic/annotate_demos.py``. Each demo is
-replayed in the Mimic environment with recorders for the end-effector and object poses, the target pose
-of every action and, with ``--auto``, the subtask-end signals of the ``subtask_terms`` observation group.
-A demo is written only if it still succeeds on replay and every subtask signal rises during it. Demos keep
-their names; the output is written beside its final name and moved into place at the end (also on Ctrl-C,
-keeping the demos finished so far).
-"""
+"""``mimic-tasks annotate``: add Isaac Lab Mimic's ``datagen_info`` to recorded demos
+(:func:`isaaclab_mimic_tasks.datagen.annotate_dataset`)."""
 
 from __future__ import annotations
 
 import argparse
-import os
-
-import torch
-
-
-def annotation_problem(signals: dict[str, torch.Tensor], order: list[str]) -> str | None:
-    """Why a demo's subtask signals cannot be used by Mimic, or None if they can.
-
-    Mimic takes each subtask's end at the first 0 -> 1 rise of its signal and needs the ends in order.
-    """
-    ends = []
-    for name in order:
-        signal = signals[name].flatten().bool()
-        if not signal.any():
-            return f"subtask '{name}' never completed"
-        if signal[0]:
-            return f"subtask '{name}' is already complete at the first step"
-        ends.append(int(signal.int().diff().nonzero()[0]))
-    if ends != sorted(ends):
-        return f"subtasks end out of order ({dict(zip(order, ends))})"
-    return None
-
-
-def annotate_dataset(task: str, input_file: str, output_file: str, num_envs: int = 4) -> tuple[int, dict[str, str]]:
-    """Replay every demo of ``input_file`` in ``task`` (a Mimic ID) and write the annotated ones.
-
-    Returns:
-        The number of demos written and, for each skipped demo, why.
-    """
-    from isaaclab.managers import DatasetExportMode
-
-    from isaaclab_mimic_tasks.cli.replay import replay_env_cfg, replay_episodes, select_demos
-    from isaaclab_mimic_tasks.datasets.recording import AnnotationRecorderManagerCfg, publish, staging_path
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env
-
-    _, names = select_demos(input_file, None, task)
-    env_cfg, success_term = replay_env_cfg(task, max(1, min(num_envs, len(names))))
-    if not hasattr(env_cfg, "subtask_configs"):
-        raise UserInputError(f"'{task}' is not a Mimic task; pass its -Mimic- ID to --task")
-    order = [s.subtask_term_signal for cfgs in env_cfg.subtask_configs.values() for s in cfgs if s.subtask_term_signal]
-    staging = staging_path(output_file)
-    env_cfg.recorders = AnnotationRecorderManagerCfg()
-    env_cfg.recorders.dataset_export_dir_path = os.path.dirname(staging)
-    env_cfg.recorders.dataset_filename = os.path.splitext(os.path.basename(staging))[0]
-    env_cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_SUCCEEDED_ONLY
-    skipped: dict[str, str] = {}
-
-    with open_env(task, num_envs=env_cfg.scene.num_envs, seed=0, env_cfg=env_cfg) as env:
-        recorder = env.recorder_manager
-
-        def export_if_usable(env_id: int, name: str, success: bool) -> None:
-            episode = recorder.get_episode(env_id)
-            episode.pre_export()  # per-step lists -> tensors
-            problem = None if success else "the task is not solved at the end of the replay"
-            if problem is None:
-                signals = episode.data["obs"]["datagen_info"]["subtask_term_signals"]
-                problem = annotation_problem(signals, order)
-            if problem is not None:
-                skipped[name] = problem
-                recorder.reset(torch.tensor([env_id], device=env.device))
-                return
-            recorder.set_success_to_episodes([env_id], torch.ones(1, 1, dtype=torch.bool, device=env.device))
-            recorder.export_episodes([env_id], demo_ids=[int(name.rsplit("_", 1)[1])])
-
-        try:
-            replay_episodes(env, input_file, names, success_term, export_if_usable, desc="annotating demos")
-        finally:
-            env.recorder_manager.close()
-            written = publish(staging, output_file)
-    return written, skipped
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,17 +15,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.datagen import annotate_dataset
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     if not args.auto:
         raise UserInputError(
             "manual annotation (key presses during replay) needs the keyboard device of the teleoperation issue; "
             "use --auto"
         )
-    if os.path.abspath(args.input_file) == os.path.abspath(args.output_file):
-        raise UserInputError("--output_file must differ from --input_file (the input is never modified)")
-    if os.path.exists(args.output_file):
-        raise UserInputError(f"{args.output_file} exists; remove it or choose another --output_file")
     written, skipped = annotate_dataset(args.task, args.input_file, args.output_file, args.num_envs)
     for name, why in skipped.items():
         print(f"skipped {name}: {why}")

@@ -35,6 +35,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         subparser = sub.add_parser(name, help=help_text)
         if name == command:
             importlib.import_module(f"isaaclab_mimic_tasks.cli.{name}").add_arguments(subparser)
+            subparser.add_argument(
+                "--verbose", action="store_true", help="also show Isaac Lab's start-up tables and [INFO] lines"
+            )
     return parser
 
 
@@ -45,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(next((a for a in argv if a in SUBCOMMANDS), None)).parse_args(argv)
+    from isaaclab_mimic_tasks.envs import VERBOSE_ENV_VAR
     from isaaclab_mimic_tasks.errors import UserInputError  # AssetSourceError is one too
+
+    if getattr(args, "verbose", False):
+        os.environ[VERBOSE_ENV_VAR] = "1"
 
     try:
         return importlib.import_module(f"isaaclab_mimic_tasks.cli.{args.command}").main(args)

@@ -1,111 +1,9 @@
-"""``mimic-tasks replay``: replay the actions of recorded demos and report which still succeed.
-
-Flags follow Isaac Lab's ``scripts/tools/replay_demos.py``. Demos are replayed several at a time, one per
-environment, each starting from its recorded initial state. The engine here is also what ``annotate`` uses.
-"""
+"""``mimic-tasks replay``: replay the actions of recorded demos and report which still succeed
+(:func:`isaaclab_mimic_tasks.datagen.replay_dataset`)."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
-
-import torch
-from tqdm import tqdm
-
-
-def replay_env_cfg(task: str, num_envs: int):
-    """The env cfg of ``task`` for replay: no terminations (a replay ends with its demo), success term apart."""
-    from isaaclab_mimic_tasks.envs import load_env_cfg, take_success_term
-
-    env_cfg = load_env_cfg(task, num_envs)
-    env_cfg.env_name = task
-    success_term = take_success_term(env_cfg)
-    env_cfg.terminations = None
-    # a replay must not be cut short by the episode length either
-    env_cfg.episode_length_s = 1.0e6
-    return env_cfg, success_term
-
-
-def replay_episodes(
-    env,
-    dataset_path: str,
-    demo_names: Sequence[str],
-    success_term,
-    on_demo_end: Callable[[int, str, bool], None] | None = None,
-    desc: str = "replaying demos",
-) -> dict[str, bool]:
-    """Replay ``demo_names`` of ``dataset_path``, one per environment at a time.
-
-    Each demo starts from its recorded initial state and steps its recorded actions. When a demo's last
-    action has been applied, ``on_demo_end(env_id, demo_name, success)`` is called (``success``: the
-    success term holds at that step) before the environment takes the next demo. Environments left
-    without a demo get zero actions until all demos are done.
-
-    Returns:
-        Whether each demo ended in success.
-    """
-    from isaaclab.utils.datasets import HDF5DatasetFileHandler
-
-    handler = HDF5DatasetFileHandler()
-    handler.open(dataset_path)
-    queue = list(demo_names)
-    current: list[tuple[str, torch.Tensor] | None] = [None] * env.num_envs
-    step_index = torch.zeros(env.num_envs, dtype=torch.long)
-    outcome: dict[str, bool] = {}
-    actions = torch.zeros(env.action_space.shape, device=env.device)
-
-    def start_next(env_id: int) -> None:
-        if not queue:
-            current[env_id] = None
-            return
-        name = queue.pop(0)
-        episode = handler.load_episode(name, env.device)
-        ids = torch.tensor([env_id], device=env.device)
-        env.reset_to(episode.data["initial_state"], ids, is_relative=True)
-        current[env_id] = (name, episode.data["actions"])
-        step_index[env_id] = 0
-
-    try:
-        with torch.inference_mode(), tqdm(total=len(queue), desc=desc, unit="demo") as bar:
-            for env_id in range(env.num_envs):
-                start_next(env_id)
-            while any(c is not None for c in current):
-                actions.zero_()
-                for env_id, entry in enumerate(current):
-                    if entry is not None:
-                        actions[env_id] = entry[1][step_index[env_id]]
-                env.step(actions)
-                step_index += 1
-                solved = success_term.func(env, **success_term.params).bool()
-                for env_id, entry in enumerate(current):
-                    if entry is not None and step_index[env_id] >= len(entry[1]):
-                        outcome[entry[0]] = bool(solved[env_id])
-                        if on_demo_end is not None:
-                            on_demo_end(env_id, entry[0], outcome[entry[0]])
-                        bar.update(1)
-                        bar.set_postfix(success=f"{sum(outcome.values())}/{len(outcome)}")
-                        start_next(env_id)
-    finally:
-        handler.close()
-    return outcome
-
-
-def select_demos(dataset_path: str, select: Sequence[int] | None, task: str | None = None) -> tuple[str, list[str]]:
-    """The task recorded in ``dataset_path`` and the demo names to replay (all, or ``demo_<i>`` for ``select``)."""
-    from isaaclab_mimic_tasks.datasets import check_dataset, dataset_task, demo_names, open_dataset
-    from isaaclab_mimic_tasks.envs import UserInputError
-
-    check_dataset(dataset_path, task=task)  # unreadable files, another task, NaN actions
-    with open_dataset(dataset_path, task=task) as f:
-        names = demo_names(f)
-        recorded_task = dataset_task(f)
-    if select:
-        wanted = [f"demo_{i}" for i in select]
-        missing = [n for n in wanted if n not in names]
-        if missing:
-            raise UserInputError(f"{dataset_path} has no {', '.join(missing)}; it holds {len(names)} demos")
-        names = wanted
-    return recorded_task, names
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -116,16 +14,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env
+    from isaaclab_mimic_tasks.datagen import replay_dataset
 
-    recorded_task, names = select_demos(args.dataset_file, args.select_episodes, args.task)
-    task = args.task or recorded_task
-    if not task:
-        raise UserInputError(f"{args.dataset_file} does not name its task; pass --task")
-    num_envs = max(1, min(args.num_envs, len(names)))
-    env_cfg, success_term = replay_env_cfg(task, num_envs)
-    with open_env(task, num_envs=num_envs, seed=0, env_cfg=env_cfg) as env:
-        outcome = replay_episodes(env, args.dataset_file, names, success_term)
+    outcome = replay_dataset(args.dataset_file, args.task, args.select_episodes, args.num_envs)
     failed = [name for name, ok in outcome.items() if not ok]
     print(f"replayed {len(outcome)} demos: {len(outcome) - len(failed)} still succeed")
     if failed:

@@ -101,4 +101,7 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"generation:     {gen['demos']}/{gen['attempts']} attempts kept in {gen['runs']} run(s), "
             f"{60 * gen['demos'] / max(gen['seconds'], 1e-9):.1f} demos/min; failures by subtask: {failures}"
         )
+        by_eef = gen.get("failures_by_eef") or {}
+        for eef, counts in by_eef.items() if len(by_eef) > 1 else ():
+            lines.append(f"  end effector {eef}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return "\n".join(lines)

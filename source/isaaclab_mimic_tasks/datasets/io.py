@@ -117,3 +117,30 @@ def atomic_output(path: str | os.PathLike) -> Iterator[str]:
         with contextlib.suppress(FileNotFoundError):
             os.remove(tmp)
         raise
+
+
+def staging_path(output: str) -> str:
+    """A hidden file beside ``output`` to write into, so no half-written file ever has the final name."""
+    folder, name = os.path.split(os.path.abspath(output))
+    return os.path.join(folder, f".{os.path.splitext(name)[0]}.{os.getpid()}.hdf5")
+
+
+def publish(staging: str, output: str) -> int:
+    """Move ``staging`` onto ``output`` if it holds at least one demo (else delete it); returns the demo count.
+
+    Called also after Ctrl-C, so the demos finished before the interruption are kept.
+    """
+    import h5py
+
+    if not os.path.exists(staging):
+        return 0
+    try:
+        with h5py.File(staging, "r") as f:
+            count = len(f["data"]) if "data" in f else 0
+    except OSError:
+        count = 0
+    if count:
+        os.replace(staging, output)
+    else:
+        os.remove(staging)
+    return count

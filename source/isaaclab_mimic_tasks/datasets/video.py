@@ -1,4 +1,4 @@
-"""Videos of the organizer scene, kit-less: Isaac Lab's camera sensor with Newton's Warp ray tracer.
+"""Videos of a task's scene, kit-less: Isaac Lab's camera sensor with Newton's Warp ray tracer.
 
 :func:`enable_video` adds a camera (``scene.video_camera``) to an env cfg before the env is made; its
 renderer is :class:`isaaclab_newton.renderers.NewtonWarpRendererCfg`, which ray-traces the Newton model
@@ -23,11 +23,6 @@ import numpy as np
 VIDEO_CAMERA = "video_camera"
 """Name of the camera :func:`enable_video` adds to ``env_cfg.scene``."""
 
-DEFAULT_EYE = (1.5, -0.8, 1.05)
-"""Camera position in the env frame (m): in front of the table, on the bottle's side, high enough to see
-into the basket."""
-DEFAULT_TARGET = (0.35, 0.03, 0.22)
-"""Point the camera looks at (m): above the middle of the table, so the lifted gripper stays in view."""
 
 
 def look_at_quat(eye: Sequence[float], target: Sequence[float]) -> tuple[float, float, float, float]:
@@ -45,12 +40,13 @@ def enable_video(
     env_cfg,
     width: int = 320,
     height: int = 240,
-    eye: Sequence[float] = DEFAULT_EYE,
-    target: Sequence[float] = DEFAULT_TARGET,
+    eye: Sequence[float] | None = None,
+    target: Sequence[float] | None = None,
 ):
     """Add the video camera to ``env_cfg.scene`` (call before the env is made); returns ``env_cfg``.
 
-    One pinhole camera per environment at ``eye`` looking at ``target`` (both in the env frame), rendered
+    One pinhole camera per environment at ``eye`` looking at ``target`` (both in the env frame; default: the
+    task's declared ``env_cfg.video_view``, else Isaac Lab's ``env_cfg.viewer`` eye and look-at), rendered
     by Newton's Warp ray tracer. The camera only renders when its image is read (:meth:`VideoRecorder.capture`),
     so stepping without capturing costs nothing extra; it does not change physics or observations.
     """
@@ -60,6 +56,9 @@ def enable_video(
 
     if width < 16 or height < 16:
         raise ValueError(f"video size {width}x{height} is too small; use at least 16x16 (e.g. 320x240)")
+    view = getattr(env_cfg, "video_view", None)
+    eye = eye or (view.eye if view is not None else env_cfg.viewer.eye)
+    target = target or (view.target if view is not None else env_cfg.viewer.lookat)
     setattr(
         env_cfg.scene,
         VIDEO_CAMERA,

@@ -1,8 +1,7 @@
-"""Task registrations. Importing this package registers every task's gym IDs (no simulator is imported).
+"""Task registrations: one sub-package per task, each calling ``gym.register`` with string entry points.
 
-Isaac Lab's ``isaaclab`` CLI imports this module through the ``isaaclab.tasks`` entry point (see setup.py);
-the standard scripts, which do not, get it through the import hook in
-:mod:`isaaclab_mimic_tasks.registration`. IDs that replace a stock registration are named once in the log.
+``import isaaclab_mimic_tasks`` imports this module; so does Isaac Lab's ``isaaclab`` CLI, through the
+``isaaclab.tasks`` entry point (see setup.py). IDs that replace a stock registration are named once in the log.
 """
 
 from isaaclab_mimic_tasks.registration import recording_registrations

@@ -1,40 +1,46 @@
-"""Desktop organizer: put the ketchup bottle into the basket (Franka, relative IK; Mimic variant)."""
+"""Desktop organizer: put the ketchup bottle into the basket (Franka, relative IK; Mimic variant).
+
+Each registration declares, as strings (registering imports nothing): the env cfg, the robomimic configs
+(``module:file``, resolved next to the module, as Isaac Lab's ``robomimic/train.py`` reads them), the
+scripted expert, and how the plain, ``-Play-`` and ``-Mimic-`` IDs relate (datasets and checkpoints move
+between them).
+"""
 
 import gymnasium as gym
 
-# robomimic configs as "module:file", resolved next to the module (what Isaac Lab's robomimic/train.py reads);
-# strings only, so registering imports nothing. Editable copies: config/robomimic/desktop_organizer/.
-ROBOMIMIC_CFG_ENTRY_POINTS = {
+RELATED_TASK_IDS = {
+    "base": "Isaac-Desktop-Organizer-Franka-IK-Rel-v0",
+    "play": "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0",
+    "mimic": "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0",
+}
+
+TASK_KWARGS = {
+    "related_task_ids": RELATED_TASK_IDS,
+    "scripted_expert_entry_point": f"{__name__}.scripted_expert:PickPlaceExpert",
     "robomimic_bc_cfg_entry_point": f"{__name__}.agents:robomimic/bc.json",
     "robomimic_bc_rnn_cfg_entry_point": f"{__name__}.agents:robomimic/bc_rnn_low_dim.json",
 }
 
 gym.register(
-    id="Isaac-Desktop-Organizer-Franka-IK-Rel-v0",
+    id=RELATED_TASK_IDS["base"],
     entry_point="isaaclab.envs:ManagerBasedRLEnv",
-    kwargs={
-        "env_cfg_entry_point": f"{__name__}.franka_ik_rel_env_cfg:FrankaOrganizerIKRelEnvCfg",
-        **ROBOMIMIC_CFG_ENTRY_POINTS,
-    },
+    kwargs={"env_cfg_entry_point": f"{__name__}.franka_ik_rel_env_cfg:FrankaOrganizerIKRelEnvCfg", **TASK_KWARGS},
     disable_env_checker=True,
 )
 
 gym.register(
-    id="Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0",
+    id=RELATED_TASK_IDS["play"],
     entry_point="isaaclab.envs:ManagerBasedRLEnv",
-    kwargs={
-        "env_cfg_entry_point": f"{__name__}.franka_ik_rel_env_cfg:FrankaOrganizerIKRelEnvCfg_PLAY",
-        **ROBOMIMIC_CFG_ENTRY_POINTS,
-    },
+    kwargs={"env_cfg_entry_point": f"{__name__}.franka_ik_rel_env_cfg:FrankaOrganizerIKRelEnvCfg_PLAY", **TASK_KWARGS},
     disable_env_checker=True,
 )
 
 gym.register(
-    id="Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0",
+    id=RELATED_TASK_IDS["mimic"],
     entry_point=f"{__name__}.franka_ik_rel_mimic_env:FrankaOrganizerIKRelMimicEnv",
     kwargs={
         "env_cfg_entry_point": f"{__name__}.franka_ik_rel_mimic_env_cfg:FrankaOrganizerIKRelMimicEnvCfg",
-        **ROBOMIMIC_CFG_ENTRY_POINTS,
+        **TASK_KWARGS,
     },
     disable_env_checker=True,
 )

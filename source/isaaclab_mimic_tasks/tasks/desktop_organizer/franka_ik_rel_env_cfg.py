@@ -5,9 +5,14 @@ from __future__ import annotations
 from isaaclab_physx.physics import PhysxCfg
 
 from isaaclab.controllers.differential_ik_cfg import DifferentialIKControllerCfg
+from isaaclab.devices import DevicesCfg
+from isaaclab.devices.keyboard import Se3KeyboardCfg
+from isaaclab.devices.spacemouse import Se3SpaceMouseCfg
+from isaaclab.managers import SceneEntityCfg
 from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets.robots import franka_panda_cfg
+from isaaclab_mimic_tasks.tasks.common import EndEffectorCfg
 
 from . import mdp
 from .organizer_env_cfg import OrganizerEnvCfg
@@ -23,14 +28,18 @@ class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
     def __post_init__(self):
         super().__post_init__()
         self.scene.robot = franka_panda_cfg().replace(prim_path="{ENV_REGEX_NS}/Robot")
-        self.eef_body_name = "panda_hand"
-        self.eef_offset = PANDA_HAND_TCP_OFFSET
-        self.gripper_joint_names = ["panda_finger_joint.*"]
-        self.gripper_open_val = 0.04
+        self.set_end_effector(
+            EndEffectorCfg(
+                body=SceneEntityCfg("robot", body_names=["panda_hand"]),
+                offset=PANDA_HAND_TCP_OFFSET,
+                gripper=SceneEntityCfg("robot", joint_names=["panda_finger_joint.*"]),
+                gripper_open=0.04,
+            )
+        )
         self.actions.arm_action = mdp.GravityCompensatedDiffIKActionCfg(
             asset_name="robot",
             joint_names=["panda_joint.*"],
-            body_name=self.eef_body_name,
+            body_name="panda_hand",
             controller=DifferentialIKControllerCfg(command_type="pose", use_relative_mode=True, ik_method="dls"),
             scale=1.0,
             body_offset=mdp.DifferentialInverseKinematicsActionCfg.OffsetCfg(pos=PANDA_HAND_TCP_OFFSET),
@@ -40,6 +49,13 @@ class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
             joint_names=["panda_finger_joint1"],
             open_command_expr={"panda_finger_joint1": 0.04},
             close_command_expr={"panda_finger_joint1": 0.0},
+        )
+        # what Isaac Lab's record_demos.py offers for --teleop_device (about 1 cm a step at 20 Hz)
+        self.teleop_devices = DevicesCfg(
+            devices={
+                "keyboard": Se3KeyboardCfg(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=self.sim.device),
+                "spacemouse": Se3SpaceMouseCfg(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=self.sim.device),
+            }
         )
 
 

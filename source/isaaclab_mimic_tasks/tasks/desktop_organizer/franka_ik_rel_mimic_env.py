@@ -23,7 +23,7 @@ class FrankaOrganizerIKRelMimicEnv(ManagerBasedRLMimicEnv):
 
     def get_robot_eef_pose(self, eef_name: str, env_ids: Sequence[int] | None = None) -> torch.Tensor:
         """Current end-effector pose, (len(env_ids), 4, 4), computed from the simulation state."""
-        pos, quat = mdp.eef_pose(self)
+        pos, quat = mdp.eef_pose(self, self.cfg.end_effector)
         if env_ids is not None:
             pos, quat = pos[env_ids], quat[env_ids]
         return PoseUtils.make_pose(pos, PoseUtils.matrix_from_quat(quat))

@@ -1,7 +1,8 @@
 """Desktop organizer: put the ketchup bottle into the basket, with two distractors on the table.
 
-Robot-agnostic base configuration. A robot subclass sets ``scene.robot``, the actions, the end-effector
-frame (``eef_body_name``/``eef_offset``) and the gripper fields. Physics defaults to Newton (MuJoCo
+Robot-agnostic base configuration. A robot subclass sets ``scene.robot``, the actions and, with
+:meth:`OrganizerEnvCfg.set_end_effector`, its end effector (body, tool point, gripper joints), which the
+terms receive as a param. Physics defaults to Newton (MuJoCo
 Warp) on the CPU, tuned so grasps survive Mimic's action noise (see ``docs/physics.md``).
 """
 
@@ -24,6 +25,7 @@ from isaaclab.scene import InteractiveSceneCfg
 from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets import asset_path
+from isaaclab_mimic_tasks.tasks.common import CameraViewCfg, EndEffectorCfg, fill_term_params
 
 from . import mdp
 
@@ -104,19 +106,32 @@ class ActionsCfg:
     gripper_action: mdp.ActionTermCfg = MISSING
 
 
+KETCHUP = SceneEntityCfg("ketchup")
+BASKET = SceneEntityCfg("basket")
+
+GRASP_POINT = (0.0, -0.025, 0.0)
+"""Grasp point in the ketchup frame: 2.5 cm from the origin toward the heavy end (the bottle's body)."""
+CONTAINER_REGION = tuple(tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_REGION)
+"""Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region``, scaled."""
+
+GRASP = {"end_effector": MISSING, "object_cfg": KETCHUP, "grasp_point": GRASP_POINT}
+"""Params of the terms about the grasp; ``end_effector`` is filled in by the robot subclass."""
+IN_BASKET = {"object_cfg": KETCHUP, "container_cfg": BASKET, "region": CONTAINER_REGION}
+
+
 @configclass
 class ObservationsCfg:
     """Observation groups: ``policy`` (state) and ``subtask_terms`` (0/1 signals for Mimic annotation)."""
 
     @configclass
     class PolicyCfg(ObsGroup):
-        eef_pos = ObsTerm(func=mdp.eef_pos)
-        eef_quat = ObsTerm(func=mdp.eef_quat)
-        gripper_pos = ObsTerm(func=mdp.gripper_pos)
+        eef_pos = ObsTerm(func=mdp.eef_pos, params={"end_effector": MISSING})
+        eef_quat = ObsTerm(func=mdp.eef_quat, params={"end_effector": MISSING})
+        gripper_pos = ObsTerm(func=mdp.gripper_pos, params={"end_effector": MISSING})
         joint_pos = ObsTerm(func=mdp.joint_pos)
         joint_vel = ObsTerm(func=mdp.joint_vel)
-        ketchup_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("ketchup")})
-        basket_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("basket")})
+        ketchup_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": KETCHUP})
+        basket_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": BASKET})
         orange_juice_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("orange_juice")})
         cream_cheese_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("cream_cheese")})
 
@@ -126,10 +141,10 @@ class ObservationsCfg:
 
     @configclass
     class SubtaskCfg(ObsGroup):
-        reach = ObsTerm(func=mdp.eef_near_object)
-        grasp = ObsTerm(func=mdp.object_grasped)
-        lift = ObsTerm(func=mdp.object_lifted)
-        place = ObsTerm(func=mdp.object_in_region)
+        reach = ObsTerm(func=mdp.eef_near_object, params=dict(GRASP))
+        grasp = ObsTerm(func=mdp.object_grasped, params=dict(GRASP))
+        lift = ObsTerm(func=mdp.object_lifted, params=dict(GRASP))
+        place = ObsTerm(func=mdp.object_in_region, params=dict(IN_BASKET))
 
         def __post_init__(self):
             self.enable_corruption = False
@@ -141,10 +156,12 @@ class ObservationsCfg:
 
 @configclass
 class EventCfg:
-    """Reset: robot and objects to their defaults, then objects to random poses from ``placement``."""
+    """Reset: robot and objects to their defaults, then objects to random poses from the env cfg's ``placement``."""
 
     reset_all = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
-    place_objects = EventTerm(func=mdp.place_objects, mode="reset", params={"object_names": list(OBJECTS)})
+    place_objects = EventTerm(
+        func=mdp.place_objects, mode="reset", params={"object_names": list(OBJECTS)}
+    )
 
 
 @configclass
@@ -152,8 +169,8 @@ class TerminationsCfg:
     """Success, time out, and the ketchup falling off the table."""
 
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
-    ketchup_off_table = DoneTerm(func=mdp.object_off_table)
-    success = DoneTerm(func=mdp.object_placed_in_container)
+    ketchup_off_table = DoneTerm(func=mdp.object_off_table, params={"object_cfg": KETCHUP})
+    success = DoneTerm(func=mdp.object_placed_in_container, params={**GRASP, **IN_BASKET})
 
 
 def newton_cpu_physics() -> NewtonCfg:
@@ -180,20 +197,16 @@ class OrganizerEnvCfg(ManagerBasedRLEnvCfg):
     rewards = None
     curriculum = None
 
-    # Task geometry read by the MDP terms (object frames are the LIBERO MJCF body frames).
-    grasp_point: tuple[float, float, float] = (0.0, -0.025, 0.0)
-    """Grasp point in the ketchup frame: 2.5 cm from the origin toward the heavy end (the bottle's body)."""
-    container_region: tuple[tuple[float, float, float], tuple[float, float, float]] = tuple(
-        tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_REGION
-    )
-    """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region``, scaled."""
+    video_view: CameraViewCfg = CameraViewCfg(eye=(1.5, -0.8, 1.05), target=(0.35, 0.03, 0.22))
+    """Video camera: in front of the table on the bottle's side, high enough to see into the basket, aimed above
+    the middle of the table so the lifted gripper stays in view."""
+    end_effector: EndEffectorCfg = MISSING
+    """Set by the robot subclass with :meth:`set_end_effector`."""
 
-    # Set by the robot subclass.
-    eef_body_name: str = MISSING
-    eef_offset: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    gripper_joint_names: list[str] = MISSING
-    gripper_open_val: float = MISSING
-    gripper_threshold: float = 0.005
+    def set_end_effector(self, end_effector: EndEffectorCfg) -> None:
+        """Declare the robot's end effector: every term that takes ``end_effector`` gets it."""
+        self.end_effector = end_effector
+        fill_term_params(self, "end_effector", end_effector)
 
     def __post_init__(self):
         # 20 Hz control; dt 0.005 is what keeps grasps (dt 0.01 with decimation 5 dropped all of them)

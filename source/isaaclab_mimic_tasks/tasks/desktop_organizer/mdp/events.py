@@ -29,6 +29,10 @@ def place_objects(env: ManagerBasedRLEnv, env_ids: torch.Tensor, object_names: l
     while its centre is closer than ``env.cfg.placement.min_separation`` to an object already placed or
     than ``env.cfg.placement.robot_clearance`` to the robot base, so later (wider-range) objects make room
     for earlier ones. Reading the ranges at reset time keeps them in one place and overridable.
+
+    The ranges are read from the env cfg, not taken as a term param, on purpose: Isaac Lab's managers deep-copy
+    their term params, so a range changed in ``env.cfg.placement`` (before or after the env is made) would not
+    reach a param copy.
     """
     if env_ids is None or isinstance(env_ids, slice):
         env_ids = torch.arange(env.num_envs, device=env.device)

@@ -8,31 +8,31 @@ import torch
 
 from isaaclab.managers import SceneEntityCfg
 
-from .observations import eef_near_object, gripper_pos, object_in_region
+from .observations import eef_near_object, gripper_open, object_in_region
 
 if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv
 
-__all__ = ["object_placed_in_container", "object_off_table"]
+    from isaaclab_mimic_tasks.tasks.common import EndEffectorCfg
+
+__all__ = ["object_off_table", "object_placed_in_container"]
 
 
 def object_placed_in_container(
     env: ManagerBasedRLEnv,
-    object_cfg: SceneEntityCfg = SceneEntityCfg("ketchup"),
-    container_cfg: SceneEntityCfg = SceneEntityCfg("basket"),
+    end_effector: EndEffectorCfg,
+    object_cfg: SceneEntityCfg,
+    container_cfg: SceneEntityCfg,
+    region: tuple[tuple[float, float, float], tuple[float, float, float]],
+    grasp_point: tuple[float, float, float],
 ) -> torch.Tensor:
-    """Success: the object rests inside the container region and the gripper has let go of it."""
-    inside = object_in_region(env, object_cfg, container_cfg).bool()
-    released = (gripper_pos(env) > env.cfg.gripper_open_val - env.cfg.gripper_threshold).all(dim=-1)
-    away = ~eef_near_object(env, threshold=0.03, object_cfg=object_cfg).bool()
-    return inside & (released | away)
+    """Success: the object rests inside the container's ``region`` and the gripper has let go of it."""
+    inside = object_in_region(env, object_cfg, container_cfg, region).bool()
+    away = ~eef_near_object(env, end_effector, object_cfg, grasp_point, threshold=0.03).bool()
+    return inside & (gripper_open(env, end_effector) | away)
 
 
-def object_off_table(
-    env: ManagerBasedRLEnv,
-    minimum_height: float = -0.05,
-    object_cfg: SceneEntityCfg = SceneEntityCfg("ketchup"),
-) -> torch.Tensor:
+def object_off_table(env: ManagerBasedRLEnv, object_cfg: SceneEntityCfg, minimum_height: float = -0.05) -> torch.Tensor:
     """The object fell below the table top (``minimum_height`` m under the env origin)."""
     obj = env.scene[object_cfg.name]
     return obj.data.root_pos_w.torch[:, 2] < env.scene.env_origins[:, 2] + minimum_height

@@ -1,4 +1,7 @@
-"""A scripted pick-and-place expert for relative end-effector actions ``[dpos, drot, gripper]``.
+"""The organizer's scripted pick-and-place expert, for relative end-effector actions ``[dpos, drot, gripper]``.
+
+The task declares it in its registration (``scripted_expert_entry_point``); ``mimic-tasks record`` and
+``expert`` build it with :func:`isaaclab_mimic_tasks.envs.scripted_expert_class`.
 
 It plays the role of a teleop device (``reset()`` / ``advance()``), but for every environment at once:
 ``advance()`` reads the simulation state and returns one action per environment. Each environment
@@ -14,6 +17,9 @@ from enum import IntEnum
 import torch
 
 import isaaclab.utils.math as math_utils
+
+from . import mdp
+from .organizer_env_cfg import GRASP_POINT
 
 
 class Phase(IntEnum):
@@ -33,6 +39,8 @@ class PickPlaceExpertCfg:
 
     object_name: str = "ketchup"
     container_name: str = "basket"
+    grasp_point: tuple[float, float, float] = GRASP_POINT
+    """Where the fingers close, in the object frame."""
     hover_height: float = 0.10
     """Height above the grasp point to approach from."""
     grasp_depth: float = 0.0
@@ -56,7 +64,13 @@ class PickPlaceExpertCfg:
 
 
 class PickPlaceExpert:
-    """Batched scripted expert for the desktop-organizer task family (see module docstring)."""
+    """Batched scripted expert for the desktop-organizer task family (see module docstring).
+
+    Its phases follow the task's subtasks: APPROACH and DESCEND end at ``reach``, CLOSE at ``grasp``, LIFT at
+    ``lift``, CARRY brings the object above the container, LOWER and RELEASE ``place`` it. A new subtask whose
+    motion is one of these (e.g. "above the basket", reached at the end of CARRY) needs no change here; one
+    that needs a new motion needs a new phase and its waypoint in :meth:`advance`.
+    """
 
     def __init__(self, env, cfg: PickPlaceExpertCfg | None = None):
         self.env = env.unwrapped
@@ -70,30 +84,24 @@ class PickPlaceExpert:
 
     def reset(self, env_ids: torch.Tensor | None = None) -> None:
         """Start the given environments (default: all) from the first phase, keeping their current hand orientation."""
-        from isaaclab_mimic_tasks.tasks.desktop_organizer import mdp
-
         if env_ids is None:
             env_ids = torch.arange(self.env.num_envs, device=self.env.device)
         self.phase[env_ids] = Phase.APPROACH
         self.phase_steps[env_ids] = 0
-        self.target_quat[env_ids] = mdp.eef_pose(self.env)[1][env_ids]
+        self.target_quat[env_ids] = mdp.eef_pose(self.env, self.env.cfg.end_effector)[1][env_ids]
 
     def _grasp_point(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Grasp point and object centre, (N, 3) each, in the robot base frame."""
-        from isaaclab_mimic_tasks.tasks.desktop_organizer import mdp
-
         pose = mdp.object_pose(self.env, mdp.SceneEntityCfg(self.cfg.object_name))
-        offset = torch.tensor(self.env.cfg.grasp_point, device=self.env.device).expand(self.env.num_envs, 3)
+        offset = torch.tensor(self.cfg.grasp_point, device=self.env.device).expand(self.env.num_envs, 3)
         point = pose[:, :3] + math_utils.quat_apply(pose[:, 3:], offset)
         point[:, 2] += self.cfg.grasp_depth
         return point, pose[:, :3]
 
     def advance(self) -> torch.Tensor:
         """Actions for every environment, (num_envs, 7); advances each environment's phase machine."""
-        from isaaclab_mimic_tasks.tasks.desktop_organizer import mdp
-
         cfg = self.cfg
-        eef_pos, eef_quat = mdp.eef_pose(self.env)
+        eef_pos, eef_quat = mdp.eef_pose(self.env, self.env.cfg.end_effector)
         grasp, object_center = self._grasp_point()
         # carry the object's centre (not the gripper) over the container's centre
         container = mdp.object_pose(self.env, mdp.SceneEntityCfg(cfg.container_name))[:, :3]

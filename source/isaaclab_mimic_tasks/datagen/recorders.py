@@ -1,13 +1,10 @@
-"""Recorder terms and output-file handling shared by ``record``, ``annotate`` and ``generate``.
+"""Recorder terms of annotation: what Isaac Lab Mimic's ``DataGenInfoPool`` reads.
 
-Isaac Lab's recorder manager writes Isaac Lab's HDF5 layout. Annotation adds what Isaac Lab Mimic's
-``DataGenInfoPool`` reads: ``obs/datagen_info/{eef_pose, object_pose, target_eef_pose,
-subtask_term_signals}``.
+Isaac Lab's recorder manager writes Isaac Lab's HDF5 layout; annotation adds ``obs/datagen_info/{eef_pose,
+object_pose, target_eef_pose, subtask_term_signals}``, one entry per end effector where Mimic keys by it.
 """
 
 from __future__ import annotations
-
-import os
 
 from isaaclab.envs.mdp.recorders.recorders_cfg import ActionStateRecorderManagerCfg
 from isaaclab.managers.recorder_manager import RecorderTerm, RecorderTermCfg
@@ -50,30 +47,3 @@ class AnnotationRecorderManagerCfg(ActionStateRecorderManagerCfg):
 
     record_pre_step_datagen_info = DatagenInfoRecorderCfg()
     record_pre_step_subtask_term_signals = SubtaskTermSignalsRecorderCfg()
-
-
-def staging_path(output: str) -> str:
-    """A hidden file beside ``output`` to write into, so no half-written file ever has the final name."""
-    folder, name = os.path.split(os.path.abspath(output))
-    return os.path.join(folder, f".{os.path.splitext(name)[0]}.{os.getpid()}.hdf5")
-
-
-def publish(staging: str, output: str) -> int:
-    """Move ``staging`` onto ``output`` if it holds at least one demo (else delete it); returns the demo count.
-
-    Called also after Ctrl-C, so the demos finished before the interruption are kept.
-    """
-    import h5py
-
-    if not os.path.exists(staging):
-        return 0
-    try:
-        with h5py.File(staging, "r") as f:
-            count = len(f["data"]) if "data" in f else 0
-    except OSError:
-        count = 0
-    if count:
-        os.replace(staging, output)
-    else:
-        os.remove(staging)
-    return count

@@ -1,0 +1,52 @@
+"""Declarations a task's env cfg makes about itself, read by its MDP terms (as term params) and by shared code."""
+
+from __future__ import annotations
+
+from dataclasses import MISSING
+
+from isaaclab.managers import SceneEntityCfg
+from isaaclab.utils import configclass
+
+
+@configclass
+class EndEffectorCfg:
+    """An end effector: the body the IK action moves, the tool point on it, and its gripper joints."""
+
+    body: SceneEntityCfg = MISSING
+    """The robot and its end-effector body, e.g. ``SceneEntityCfg("robot", body_names=["panda_hand"])``."""
+    offset: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    """Tool point in the body frame (the frame the IK action tracks)."""
+    gripper: SceneEntityCfg = MISSING
+    """The robot and its gripper joints, e.g. ``SceneEntityCfg("robot", joint_names=["panda_finger_joint.*"])``."""
+    gripper_open: float = MISSING
+    """Gripper joint position when fully open."""
+    gripper_threshold: float = 0.005
+    """Distance (joint units) from open or shut below which the gripper counts as open or shut."""
+
+
+@configclass
+class CameraViewCfg:
+    """Where a task's video camera looks from, both points in the env frame (m)."""
+
+    eye: tuple[float, float, float] = (1.5, -0.8, 1.05)
+    target: tuple[float, float, float] = (0.35, 0.03, 0.22)
+
+
+def fill_term_params(env_cfg, name: str, value) -> list[str]:
+    """Set the param ``name`` to ``value`` in every observation, termination and event term that has it.
+
+    A robot subclass declares e.g. its :class:`EndEffectorCfg` once; every term that takes ``end_effector``
+    gets it. Returns the names of the terms it set (``group.term``).
+    """
+    groups = {"terminations": env_cfg.terminations, "events": env_cfg.events}
+    for group_name, group in vars(env_cfg.observations).items():
+        if group is not None and not group_name.startswith("_"):
+            groups[f"observations.{group_name}"] = group
+    filled = []
+    for group_name, group in groups.items():
+        for term_name, term in vars(group).items():
+            params = getattr(term, "params", None)
+            if isinstance(params, dict) and name in params:
+                params[name] = value
+                filled.append(f"{group_name}.{term_name}")
+    return filled

@@ -1,0 +1,4 @@
+"""MDP terms several tasks share."""
+
+from .actions import *  # noqa: F401, F403
+from .observations import *  # noqa: F401, F403

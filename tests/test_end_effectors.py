@@ -1,0 +1,108 @@
+"""End effectors are first-class: a two-end-effector Mimic cfg (right and left hand, each its own subtask list,
+the shape of stock Isaac Lab's GR1T2 and nut-pour cfgs) annotates per hand, and generation failures, ``info``
+and the report are accounted per hand."""
+
+from __future__ import annotations
+
+import json
+
+import h5py
+import numpy as np
+import pytest
+import torch
+
+from isaaclab.envs.mimic_env_cfg import MimicEnvCfg, SubTaskConfig
+
+from isaaclab_mimic_tasks.datagen.annotate import annotation_problem, subtask_order
+from isaaclab_mimic_tasks.datagen.generate import GenerationStats, failure_chains, failure_labels
+from isaaclab_mimic_tasks.datasets import dataset_summary, format_summary
+
+STEPS = 40
+
+
+def two_hand_cfg() -> MimicEnvCfg:
+    """A stand-in bimanual Mimic cfg: the right hand grasps and lifts the can, the left hand reaches and holds
+    the basket; each list ends with a subtask that has no signal (it ends with the demo)."""
+    cfg = MimicEnvCfg()
+    cfg.subtask_configs["right"] = [
+        SubTaskConfig(object_ref="can", subtask_term_signal="grasp_can"),
+        SubTaskConfig(object_ref="can", subtask_term_signal="lift_can"),
+        SubTaskConfig(object_ref="basket", subtask_term_signal=None),
+    ]
+    cfg.subtask_configs["left"] = [
+        SubTaskConfig(object_ref="basket", subtask_term_signal="reach_basket"),
+        SubTaskConfig(object_ref="basket", subtask_term_signal=None),
+    ]
+    return cfg
+
+
+def signals(**rises: int) -> dict[str, torch.Tensor]:
+    """0/1 signals over STEPS steps, each rising at the given step (never if -1)."""
+    steps = torch.arange(STEPS)
+    return {name: ((steps >= at) & (at >= 0)).float() for name, at in rises.items()}
+
+
+def test_subtask_order_is_per_end_effector():
+    assert subtask_order(two_hand_cfg()) == {"right": ["grasp_can", "lift_can"], "left": ["reach_basket"]}
+
+
+@pytest.mark.parametrize(
+    "rises",
+    [
+        {"grasp_can": 5, "lift_can": 10, "reach_basket": 30},  # right hand first
+        {"grasp_can": 20, "lift_can": 25, "reach_basket": 3},  # left hand first
+        {"grasp_can": 5, "lift_can": 25, "reach_basket": 12},  # interleaved
+    ],
+    ids=["right-first", "left-first", "interleaved"],
+)
+def test_hands_finishing_in_different_orders_annotate(rises):
+    assert annotation_problem(signals(**rises), subtask_order(two_hand_cfg())) is None
+
+
+def test_a_signal_out_of_order_is_reported_for_its_hand():
+    order = subtask_order(two_hand_cfg())
+    problem = annotation_problem(signals(grasp_can=20, lift_can=8, reach_basket=3), order)
+    assert problem is not None and problem.startswith("right: ") and "out of order" in problem
+    problem = annotation_problem(signals(grasp_can=5, lift_can=10, reach_basket=-1), order)
+    assert problem == "left: subtask 'reach_basket' never completed"
+    problem = annotation_problem(signals(grasp_can=0, lift_can=10, reach_basket=4), order)
+    assert problem == "right: subtask 'grasp_can' is already complete at the first step"
+
+
+def test_one_end_effector_keeps_plain_messages():
+    order = {"franka": ["reach", "grasp", "lift"]}
+    assert annotation_problem(signals(reach=3, grasp=2, lift=9), order).startswith("subtasks end out of order")
+
+
+def test_generation_failures_are_labelled_per_end_effector():
+    order = subtask_order(two_hand_cfg())
+    chains = failure_chains(order, ["grasp_can", "lift_can", "reach_basket", "place"])
+    assert chains == {"right": ["grasp_can", "lift_can"], "left": ["reach_basket"]}  # "place" belongs to no hand
+    reached = {"grasp_can": True, "lift_can": False, "reach_basket": True, "place": False}
+    assert failure_labels(reached, chains, ever_solved=False) == ("right: lift_can", {"right": "lift_can", "left": "done"})
+    reached = {"grasp_can": False, "lift_can": False, "reach_basket": False, "place": False}
+    label, per_eef = failure_labels(reached, chains, ever_solved=False)
+    assert label == "right: grasp_can; left: reach_basket" and per_eef == {"right": "grasp_can", "left": "reach_basket"}
+    reached = dict.fromkeys(reached, True)
+    assert failure_labels(reached, chains, ever_solved=True)[0] == "solved, not held"
+    # one end effector owns every signal, so the organizer's "place" still labels its failures
+    single = failure_chains({"franka": ["reach", "grasp", "lift"]}, ["reach", "grasp", "lift", "place"])
+    assert single == {"franka": ["reach", "grasp", "lift", "place"]}
+    assert failure_labels({"reach": True, "grasp": True, "lift": True, "place": False}, single, False)[0] == "place"
+
+
+def test_info_shows_failures_per_end_effector(tmp_path):
+    path = tmp_path / "generated.hdf5"
+    stats = GenerationStats(
+        task="", source="annotated.hdf5", seed=0, num_success_steps=5, demos=1, attempts=3, runs=1, seconds=60.0,
+        failures_by_subtask={"right: lift_can": 1, "left: reach_basket": 1},
+        failures_by_eef={"right": {"lift_can": 1, "done": 1}, "left": {"done": 1, "reach_basket": 1}},
+    )
+    with h5py.File(path, "w") as f:
+        demo = f.create_group("data/demo_0")
+        demo.attrs["num_samples"] = 4
+        demo["actions"] = np.zeros((4, 7), dtype=np.float32)
+        f["data"].attrs["mimic_generation"] = json.dumps(stats.__dict__)
+    text = format_summary(dataset_summary(path))
+    assert "end effector right: lift_can 1, done 1" in text
+    assert "end effector left: done 1, reach_basket 1" in text

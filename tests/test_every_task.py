@@ -1,0 +1,78 @@
+"""Generic checks of every registered task ID: what each task declares, and that it builds and steps kit-less.
+
+Parametrized over ``task_ids()``: a new task is covered by registering it.
+"""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import pytest
+import torch
+
+from isaaclab_mimic_tasks.envs import (
+    load_env_cfg,
+    open_env,
+    related_task,
+    resolve_entry_point,
+    scripted_expert_class,
+    task_family,
+    task_ids,
+)
+
+TASKS = task_ids()
+
+
+def test_every_task_is_registered_by_importing_the_package():
+    assert TASKS and all(gym.spec(task).kwargs["env_cfg_entry_point"].startswith("isaaclab_mimic_tasks.") for task in TASKS)
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_related_ids_point_back(task):
+    """The plain, -Play- and -Mimic- IDs each task declares exist and declare the same family."""
+    related = gym.spec(task).kwargs["related_task_ids"]
+    assert task in related.values() and {"base", "mimic"} <= set(related)
+    for role, other in related.items():
+        assert other in TASKS and related_task(other, role) == other
+        assert task_family(other) == task_family(task) == related["base"]
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_declarations(task):
+    """Each task declares its teleop devices (what Isaac Lab's record_demos.py reads), video view, success term,
+    and its robomimic configs; its Mimic variant has subtask configs for each end effector."""
+    from isaaclab.devices import DeviceCfg, DevicesCfg
+
+    from isaaclab_mimic_tasks.learning.robomimic.config import load_config
+
+    cfg = load_env_cfg(task)
+    assert isinstance(cfg.teleop_devices, DevicesCfg) and cfg.teleop_devices.devices
+    for name, device in cfg.teleop_devices.devices.items():
+        assert isinstance(device, DeviceCfg) and device.class_type, name
+    assert len(cfg.video_view.eye) == 3 and len(cfg.video_view.target) == 3
+    assert cfg.terminations.success is not None
+    for key in gym.spec(task).kwargs:
+        if key.startswith("robomimic_") and key.endswith("_cfg_entry_point"):
+            config, _ = load_config(task, key.removeprefix("robomimic_").removesuffix("_cfg_entry_point"))
+            assert set(config.all_obs_keys) <= set(vars(cfg.observations.policy)), key
+    mimic = load_env_cfg(related_task(task, "mimic"))
+    assert mimic.subtask_configs and all(mimic.subtask_configs.values())
+    signals = {s.subtask_term_signal for subtasks in mimic.subtask_configs.values() for s in subtasks} - {None}
+    assert signals <= set(vars(mimic.observations.subtask_terms))
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_builds_and_steps_with_its_expert(task):
+    """Each ID builds kit-less on the CPU and steps under its declared scripted expert: finite observations."""
+    expert_entry = gym.spec(task).kwargs.get("scripted_expert_entry_point")
+    assert expert_entry is None or resolve_entry_point(expert_entry) is scripted_expert_class(task)
+    with open_env(task, num_envs=2, seed=0) as env:
+        expert = scripted_expert_class(task)(env) if expert_entry else None
+        if expert is not None:
+            expert.reset()
+        for _ in range(3):
+            action = expert.advance() if expert is not None else torch.zeros(env.action_space.shape)
+            assert action.shape == (2, env.action_manager.total_action_dim)
+            obs, *_ = env.step(action)
+        for group in ("policy", "subtask_terms"):
+            for key, value in obs[group].items():
+                assert torch.isfinite(value).all(), (group, key)
