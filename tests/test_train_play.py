@@ -362,3 +362,17 @@ def test_play_bad_checkpoints(tmp_path, capsys):
     for path, phrase in ((tmp_path / "missing.pth", "does not exist"), (garbage, "cannot read"), (not_robomimic, "not a robomimic")):
         code, err = in_process(capsys, "play", "--task", TASK, "--checkpoint", path)
         assert code == 2 and _one_or_two_lines(err) and phrase in err, err
+
+
+def test_export_config_writes_the_registered_config_to_edit(tmp_path, capsys):
+    """`--export_config FILE` copies the one packaged config (there is no second copy in the repository), and
+    refuses to overwrite; the copy trains as `--config`."""
+    from isaaclab_mimic_tasks.learning.robomimic.config import load_config, registered_config_path
+
+    path = tmp_path / "my_bc_rnn.json"
+    code, _ = in_process(capsys, "train", "--task", TASK, "--algo", "bc_rnn", "--export_config", path)
+    assert code == 0 and path.read_text() == open(registered_config_path(TASK, "bc_rnn")).read()
+    assert load_config(TASK, "bc_rnn", str(path))[0].algo.rnn.enabled
+    code, err = in_process(capsys, "train", "--task", TASK, "--algo", "bc_rnn", "--export_config", path)
+    assert code == 2 and "exists" in err
+    assert not os.path.exists(os.path.join(REPO, "config", "robomimic"))

@@ -89,7 +89,7 @@ def record_demos(env, expert, success_term, num_demos: int, num_success_steps: i
             attempts += len(restart)
             expert.reset(restart)
             streak.reset(restart)
-            bar.set_postfix(attempts=attempts)
+            bar.set_postfix(attempts=attempts, refresh=False)
     return RecordStats(demos, attempts, steps=steps, seconds=time.perf_counter() - start, num_envs=env.num_envs)
 
 

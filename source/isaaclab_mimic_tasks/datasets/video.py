@@ -264,7 +264,7 @@ def render_demo(
 
     env_cfg = enable_video(load_env_cfg(task, num_envs=1), width, height)
     env_cfg.recorders = None
-    with open_env(task, num_envs=1, seed=None, env_cfg=env_cfg) as env:
+    with open_env(task, num_envs=1, seed=0, env_cfg=env_cfg) as env:  # states are set, not simulated
         env_ids = torch.tensor([0], device=env.device)
         with VideoRecorder(env, out_path, fps=fps or 1.0 / (env.step_dt * stride)) as recorder:
             for index in indices:
