@@ -89,6 +89,21 @@ def test_registration_imports_no_simulator():
     assert result.stdout.strip() == "[]"
 
 
+def test_import_registers_and_gym_make_runs_in_a_fresh_interpreter():
+    """`import isaaclab_mimic_tasks` is all a user needs before `gym.make`, as with `import isaaclab_tasks`."""
+    code = (
+        "import isaaclab_mimic_tasks, gymnasium as gym, torch;"
+        "from isaaclab_tasks.utils import parse_env_cfg;"
+        "task = 'Isaac-Desktop-Organizer-Franka-IK-Rel-v0';"
+        "env = gym.make(task, cfg=parse_env_cfg(task, device='cpu', num_envs=1));"
+        "env.reset(seed=0); obs, *_ = env.step(torch.zeros(1, 7));"
+        "assert torch.isfinite(obs['policy']['eef_pos']).all(); env.close(); print('STEPPED')"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "STEPPED" in result.stdout
+
+
 def test_newton_schemas_known_even_if_usd_is_used_first():
     """Opening a USD stage before the simulator is imported must not hide Newton's schemas (the Panda's
     mimic finger joint): importing the assets package registers them."""
