@@ -53,8 +53,11 @@ def _before_trigger() -> None:
 def _after_trigger(name: str, succeeded: bool) -> None:
     global _busy
     _busy -= 1
-    if _busy:
-        return  # e.g. isaaclab_tasks imported by isaaclab_mimic.envs: register once the outer import is done
+    if not _busy:  # e.g. isaaclab_tasks imported by isaaclab_mimic.envs: register once the outer import is done
+        _register_after(name, succeeded)
+
+
+def _register_after(name: str, succeeded: bool) -> None:
     try:
         _registration().after_stock_import(succeeded)
     except Exception as error:  # never break the user's `import isaaclab_tasks`
@@ -117,11 +120,5 @@ def install_import_hook() -> bool:
         sys.meta_path.insert(0, _TriggerFinder())
     loaded = [name for name in TRIGGER_MODULES if name in sys.modules]
     if loaded and not _busy:  # installed by hand after Isaac Lab's tasks were imported: catch up
-        _after_trigger_now(loaded[0])
+        _register_after(loaded[0], True)
     return True
-
-
-def _after_trigger_now(name: str) -> None:
-    global _busy
-    _busy += 1
-    _after_trigger(name, True)

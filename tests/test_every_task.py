@@ -13,7 +13,6 @@ from isaaclab_mimic_tasks.envs import (
     load_env_cfg,
     open_env,
     related_task,
-    resolve_entry_point,
     scripted_expert_class,
     task_family,
     task_ids,
@@ -63,8 +62,10 @@ def test_declarations(task):
 @pytest.mark.parametrize("task", TASKS)
 def test_builds_and_steps_with_its_expert(task):
     """Each ID builds kit-less on the CPU and steps under its declared scripted expert: finite observations."""
+    from isaaclab.utils.string import string_to_callable
+
     expert_entry = gym.spec(task).kwargs.get("scripted_expert_entry_point")
-    assert expert_entry is None or resolve_entry_point(expert_entry) is scripted_expert_class(task)
+    assert expert_entry is None or string_to_callable(expert_entry) is scripted_expert_class(task)
     with open_env(task, num_envs=2, seed=0) as env:
         expert = scripted_expert_class(task)(env) if expert_entry else None
         if expert is not None:

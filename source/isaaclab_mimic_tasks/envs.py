@@ -9,10 +9,10 @@ A task declares in its gym registration (string entry points, nothing imported a
 from __future__ import annotations
 
 import contextlib
-import importlib
 import io
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Iterator
 
@@ -30,7 +30,6 @@ __all__ = [
     "open_env",
     "quiet_simulator",
     "related_task",
-    "resolve_entry_point",
     "take_success_term",
     "task_family",
     "task_ids",
@@ -78,12 +77,6 @@ def check_same_task(dataset_task: str, task: str, path: str) -> None:
         raise UserInputError(f"{path} holds demos of '{dataset_task}', not of '{task}'; pass the matching --task")
 
 
-def resolve_entry_point(entry_point: str):
-    """The object a ``"module:attribute"`` string names (what gym's and Isaac Lab's entry points are)."""
-    module_name, _, attribute = entry_point.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
-
-
 def load_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
     """The registered env cfg of ``task`` for ``num_envs`` environments on ``device``."""
     _spec(task)
@@ -106,10 +99,12 @@ def scripted_expert_class(task: str):
 
     Its instances drive every environment at once: ``reset(env_ids=None)``, ``advance() -> actions``.
     """
+    from isaaclab.utils.string import string_to_callable
+
     entry_point = _spec(task).kwargs.get("scripted_expert_entry_point")
     if entry_point is None:
         raise UserInputError(f"task '{task}' declares no scripted expert; record its demos with a teleop device")
-    return resolve_entry_point(entry_point)
+    return string_to_callable(entry_point)
 
 
 @contextlib.contextmanager
@@ -129,12 +124,7 @@ def quiet_simulator() -> Iterator[None]:
     levels = [logger.level for logger in loggers]
     for logger, threshold in zip(loggers, thresholds.values()):
         logger.setLevel(max(logger.getEffectiveLevel(), threshold))
-    try:
-        import warp as wp
-
-        wp.config.quiet = True  # "Warp x.y initialized" and module-load lines
-    except ImportError:
-        pass
+    _quiet_warp()
     try:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             # Isaac Lab 3.0 warns about APIs it still uses itself
@@ -142,8 +132,16 @@ def quiet_simulator() -> Iterator[None]:
             warnings.simplefilter("ignore", FutureWarning)
             yield
     finally:
+        _quiet_warp()  # imported meanwhile (by gym.make): its kernel-load lines come later, during env.step
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+def _quiet_warp() -> None:
+    """Warp's "Module ... loaded" lines off, if Warp is imported (without importing it)."""
+    warp = sys.modules.get("warp")
+    if warp is not None:
+        warp.config.quiet = True
 
 
 @contextlib.contextmanager

@@ -70,6 +70,9 @@ def load_config(task: str, algo: str, config_path: str | None = None):
 def check_training_data(dataset: str, task: str, config, config_file: str) -> tuple[list[str], list[str]]:
     """Check ``dataset`` for training with ``config``; returns the demo names of the train and valid filter keys.
 
+    A config without filter keys (the packaged ones) is switched to ``train`` / ``valid`` (and validation on) when
+    the file has both masks; without masks it trains on every demo.
+
     Raises :class:`UserInputError` naming what to fix: the dataset, its masks, or the config's observation keys.
     """
     from isaaclab_mimic_tasks.datasets import check_dataset, demo_names, mask_names, open_dataset
@@ -85,6 +88,11 @@ def check_training_data(dataset: str, task: str, config, config_file: str) -> tu
             " (or record them), and pass the edited file with --config"
         ) from None
     with open_dataset(dataset) as f:
+        if not train_key and "mask/train" in f and "mask/valid" in f:  # the packaged configs: the file's split
+            train_key, valid_key = "train", "valid"
+            with config.values_unlocked():
+                config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key = train_key, valid_key
+                config.experiment.validate = True
         for key in (train_key, valid_key):
             if key and f"mask/{key}" not in f:
                 raise UserInputError(f"{dataset} has no mask/{key}, which {config_file} filters on; run `mimic-tasks split`")

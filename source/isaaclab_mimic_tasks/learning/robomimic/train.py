@@ -123,7 +123,6 @@ def train_policy(
     """
     import robomimic.utils.torch_utils as TorchUtils
 
-    from isaaclab_mimic_tasks.datasets import check_dataset, open_dataset
     from isaaclab_mimic_tasks.envs import UserInputError
 
     from .normalization import ACTION_NORMALIZATIONS
@@ -133,13 +132,6 @@ def train_policy(
         raise UserInputError(f"--epochs must be at least 1, got {num_epochs}")
     if action_normalization is not None and action_normalization not in ACTION_NORMALIZATIONS:
         raise UserInputError(f"unknown --action_normalization '{action_normalization}'; choose {', '.join(ACTION_NORMALIZATIONS)}")
-    check_dataset(dataset, task=task)
-    with open_dataset(dataset) as f:
-        split = "mask/train" in f and "mask/valid" in f
-    if split and not config.train.hdf5_filter_key:  # the packaged configs: use the split where there is one
-        with config.values_unlocked():
-            config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key = "train", "valid"
-            config.experiment.validate = True
     train_demos, valid_demos = check_training_data(dataset, task, config, config_file)
     dataset = os.path.abspath(dataset)
     with config.values_unlocked():
