@@ -5,7 +5,7 @@ Records scripted source demos and annotates them (once, cached in --work_dir), t
 generation and the success rate, with their ratios to MimicGen on robosuite measured on the same kind of
 CPU (DESIGN.md: ~24 demos/min, ~46 env-steps/s, demos of ~108 steps).
 
-    .venv/bin/python bench/generation_throughput.py --num_envs 10 --trials 100
+    .venv/bin/python bench/generation_throughput.py --num_envs 10 --trials 100 [--task <Mimic ID>]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--task", default=MIMIC_TASK, help="Mimic task ID")
     parser.add_argument("--work_dir", default="/tmp/mimic_tasks_bench")
     parser.add_argument("--num_source_demos", type=int, default=10)
     parser.add_argument("--num_envs", type=int, default=10)
@@ -30,20 +31,23 @@ def main() -> None:
     args = parser.parse_args()
 
     from isaaclab_mimic_tasks.datagen import annotate_dataset, generate_dataset, record_dataset
+    from isaaclab_mimic_tasks.envs import related_task, task_family
 
-    os.makedirs(args.work_dir, exist_ok=True)
-    source = os.path.join(args.work_dir, f"source_{args.num_source_demos}.hdf5")
-    annotated = os.path.join(args.work_dir, f"annotated_{args.num_source_demos}.hdf5")
-    output = os.path.join(args.work_dir, f"generated_{args.num_envs}envs_{args.trials}_seed{args.seed}.hdf5")
+    task = args.task
+    work_dir = os.path.join(args.work_dir, task_family(task))
+    os.makedirs(work_dir, exist_ok=True)
+    source = os.path.join(work_dir, f"source_{args.num_source_demos}.hdf5")
+    annotated = os.path.join(work_dir, f"annotated_{args.num_source_demos}.hdf5")
+    output = os.path.join(work_dir, f"generated_{args.num_envs}envs_{args.trials}_seed{args.seed}.hdf5")
     if not os.path.exists(source):
-        record_dataset("Isaac-Desktop-Organizer-Franka-IK-Rel-v0", source, args.num_source_demos, num_envs=10)
+        record_dataset(related_task(task, "base"), source, args.num_source_demos, num_envs=10)
     if not os.path.exists(annotated):
-        annotate_dataset(MIMIC_TASK, source, annotated, num_envs=10)
+        annotate_dataset(task, source, annotated, num_envs=10)
     if os.path.exists(output):
         os.remove(output)
-    stats = generate_dataset(MIMIC_TASK, annotated, output, args.num_envs, args.trials, seed=args.seed, split_ratio=None)
+    stats = generate_dataset(task, annotated, output, args.num_envs, args.trials, seed=args.seed, split_ratio=None)
 
-    print(f"\nMimic generation, {args.num_envs} envs, {stats.demos} demos from {args.num_source_demos} source demos:")
+    print(f"\n{task}: Mimic generation, {args.num_envs} envs, {stats.demos} demos from {args.num_source_demos} source demos:")
     print(f"  success rate      {stats.demos}/{stats.attempts} = {100 * stats.success_rate:.0f}%")
     print(f"  failures          {stats.failures_by_subtask}")
     print(f"  demos/min         {stats.demos_per_minute:6.1f}   ratio to MimicGen/robosuite (24): "

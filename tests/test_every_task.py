@@ -35,6 +35,11 @@ def test_related_ids_point_back(task):
         assert task_family(other) == task_family(task) == related["base"]
 
 
+TELEOP_PENDING = {"Isaac-PickPlace-GR1T2-Abs-v0"}
+"""Task families with no teleop device yet: Isaac Lab has none for the GR1T2's 36-D action but hand tracking
+(the bimanual keyboard device is the teleoperation issue's)."""
+
+
 @pytest.mark.parametrize("task", TASKS)
 def test_declarations(task):
     """Each task declares its teleop devices (what Isaac Lab's record_demos.py reads), video view, success term,
@@ -44,7 +49,8 @@ def test_declarations(task):
     from isaaclab_mimic_tasks.learning.robomimic.config import load_config
 
     cfg = load_env_cfg(task)
-    assert isinstance(cfg.teleop_devices, DevicesCfg) and cfg.teleop_devices.devices
+    assert isinstance(cfg.teleop_devices, DevicesCfg)
+    assert cfg.teleop_devices.devices or task_family(task) in TELEOP_PENDING
     for name, device in cfg.teleop_devices.devices.items():
         assert isinstance(device, DeviceCfg) and device.class_type, name
     assert len(cfg.video_view.eye) == 3 and len(cfg.video_view.target) == 3

@@ -11,6 +11,8 @@ import importlib
 import os
 import sys
 
+from isaaclab_mimic_tasks.cli import standard_flags
+
 SUBCOMMANDS = {
     "assets": "build the robot and object assets from packaged sources",
     "expert": "run the scripted expert and print its success rate",
@@ -35,6 +37,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         subparser = sub.add_parser(name, help=help_text)
         if name == command:
             importlib.import_module(f"isaaclab_mimic_tasks.cli.{name}").add_arguments(subparser)
+            standard_flags.add_arguments(subparser, name)
             subparser.add_argument(
                 "--verbose", action="store_true", help="also show Isaac Lab's start-up tables and [INFO] lines"
             )
@@ -53,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if getattr(args, "verbose", False):
         os.environ[VERBOSE_ENV_VAR] = "1"
+    standard_flags.print_notes(args)
 
     try:
         return importlib.import_module(f"isaaclab_mimic_tasks.cli.{args.command}").main(args)

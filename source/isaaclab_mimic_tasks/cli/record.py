@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-TELEOP_DEVICES = ("scripted", "keyboard", "spacemouse")
+TELEOP_DEVICES = ("scripted", "keyboard", "spacemouse", "handtracking")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,7 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dataset_file", default="./datasets/dataset.hdf5", help="HDF5 file to write")
     parser.add_argument("--num_demos", type=int, default=10, help="successful demos to record")
     parser.add_argument(
-        "--num_success_steps", type=int, default=10, help="steps the success must hold before a demo is kept"
+        "--num_success_steps", type=int, default=None,
+        help="steps the success must hold before a demo is kept (default: the task's, 10 for most)",
     )
     parser.add_argument("--num_envs", type=int, default=4, help="environments stepped together (scripted only)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first reset")
@@ -24,6 +25,10 @@ def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.datagen import record_dataset
     from isaaclab_mimic_tasks.errors import UserInputError
 
+    if args.teleop_device == "handtracking":
+        raise UserInputError(
+            "--teleop_device handtracking needs an XR headset and Isaac Sim; kit-less, record with --teleop_device scripted"
+        )
     if args.teleop_device != "scripted":
         raise UserInputError(f"--teleop_device {args.teleop_device} is not available yet; use --teleop_device scripted")
     output = args.dataset_file if args.dataset_file.endswith(".hdf5") else args.dataset_file + ".hdf5"

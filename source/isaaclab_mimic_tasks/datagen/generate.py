@@ -19,10 +19,13 @@ When the requested number of demos is reached, ``mask/train`` / ``mask/valid`` a
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import os
 import random
 import signal
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 
@@ -211,12 +214,40 @@ def generate_dataset(
         output.handler.add_env_args(env.recorder_manager.get_ep_meta())
         stats.runs += 1
         try:
-            _run_generation(env, generator, success_term, output, generation_num_trials, num_success_steps, max_num_failures)
+            with _without_stdout_lines(IDLE_SUBTASK_NOTE):
+                _run_generation(env, generator, success_term, output, generation_num_trials, num_success_steps, max_num_failures)
         finally:
             output.close()
     if stats.demos >= generation_num_trials and split_ratio is not None:
         split_train_valid(output_file, ratio=split_ratio, seed=seed)
     return stats
+
+
+IDLE_SUBTASK_NOTE = "skipping transformation for None"
+"""What Isaac Lab Mimic's generator prints for every subtask without an object frame (an idle hand), each attempt."""
+
+
+@contextlib.contextmanager
+def _without_stdout_lines(prefix: str):
+    """Drop the lines of standard output that start with ``prefix``; pass the rest through."""
+
+    class _Filter(io.TextIOBase):
+        def __init__(self, stream):
+            self.stream = stream
+
+        def write(self, text):
+            kept = "".join(line for line in text.splitlines(keepends=True) if not line.startswith(prefix))
+            return self.stream.write(kept) if kept else len(text)
+
+        def flush(self):
+            self.stream.flush()
+
+    original = sys.stdout
+    sys.stdout = _Filter(original)
+    try:
+        yield
+    finally:
+        sys.stdout = original
 
 
 def _run_generation(env, generator, success_term, output: _Output, target: int, num_success_steps: int, max_failures: int):

@@ -93,14 +93,22 @@ def record_demos(env, expert, success_term, num_demos: int, num_success_steps: i
     return RecordStats(demos, attempts, steps=steps, seconds=time.perf_counter() - start, num_envs=env.num_envs)
 
 
+DEFAULT_RECORD_SUCCESS_STEPS = 10
+"""Steps the success must hold before a recorded demo is kept, for tasks that declare no ``record_success_steps``."""
+
+
 def record_dataset(
-    task: str, output: str, num_demos: int, num_envs: int = 4, seed: int = 0, num_success_steps: int = 10
+    task: str, output: str, num_demos: int, num_envs: int = 4, seed: int = 0, num_success_steps: int | None = None
 ) -> RecordStats:
-    """Record ``num_demos`` demos of ``task`` with its scripted expert into ``output`` (which must not exist)."""
+    """Record ``num_demos`` demos of ``task`` with its scripted expert into ``output`` (which must not exist).
+
+    ``num_success_steps`` defaults to the task's ``record_success_steps`` declaration (10 if it has none): the
+    settled tail a source demo ends with, which Mimic replays at the end of every generated demo.
+    """
     from isaaclab_mimic_tasks.datasets.io import publish, staging_path
     from isaaclab_mimic_tasks.envs import UserInputError, open_env, scripted_expert_class
 
-    if num_demos < 1 or num_envs < 1 or num_success_steps < 1:
+    if num_demos < 1 or num_envs < 1 or (num_success_steps is not None and num_success_steps < 1):
         raise UserInputError("--num_demos, --num_envs and --num_success_steps must be at least 1")
     if os.path.exists(output):
         raise UserInputError(f"{output} exists; remove it or choose another --dataset_file")
@@ -109,6 +117,8 @@ def record_dataset(
     num_envs = min(num_envs, num_demos)
     expert_class = scripted_expert_class(task)
     env_cfg, success_term = recording_env_cfg(task, num_envs, staging)
+    if num_success_steps is None:
+        num_success_steps = getattr(env_cfg, "record_success_steps", DEFAULT_RECORD_SUCCESS_STEPS)
     try:
         with open_env(task, num_envs=num_envs, seed=seed, env_cfg=env_cfg) as env:
             return record_demos(env, expert_class(env), success_term, num_demos, num_success_steps)

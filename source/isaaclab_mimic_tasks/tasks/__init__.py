@@ -8,3 +8,4 @@ from isaaclab_mimic_tasks.registration import recording_registrations
 
 with recording_registrations():
     from . import desktop_organizer  # noqa: F401
+    from . import pick_place_gr1t2  # noqa: F401

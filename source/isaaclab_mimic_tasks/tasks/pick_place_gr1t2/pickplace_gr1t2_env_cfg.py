@@ -12,7 +12,6 @@ from dataclasses import MISSING
 
 from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg, NewtonShapeCfg
 
-import isaaclab.envs.mdp as mdp
 import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
 from isaaclab.controllers.pink_ik import DampingTaskCfg, FrameTaskCfg, NullSpacePostureTaskCfg, PinkIKControllerCfg
@@ -28,12 +27,19 @@ from isaaclab.utils import configclass
 from isaaclab_mimic_tasks.assets import asset_path
 from isaaclab_mimic_tasks.assets.gr1t2 import ARM_JOINT_NAMES, HAND_JOINT_NAMES, gr1t2_cfg, ik_urdf_path
 from isaaclab_mimic_tasks.tasks.common import CameraViewCfg
-from isaaclab_mimic_tasks.tasks.common.mdp import object_pose
 from isaaclab_mimic_tasks.tasks.common.mdp.pink_actions import StepwisePinkIKActionCfg
+
+from . import mdp
 
 TABLE_TOP_Z = 0.842
 TABLE_SIZE = (1.2, 0.6, 0.05)
 TABLE_CENTER = (0.0, 0.55, TABLE_TOP_Z - TABLE_SIZE[2] / 2)
+
+CAN_SCALE = (1.0, 1.6, 1.0)
+"""LIBERO's tomato-sauce can stretched along its axis (the asset's y) from 7.7 to 12.3 cm, 6.2 cm across: the
+GR1T2's open fingers reach about 6 cm below its thumb-index pinch, so any grasp of the 7.7 cm can put them
+into the table (``docs/physics.md``)."""
+CAN_HALF_HEIGHT = 0.0385 * CAN_SCALE[1]
 
 WRIST_FRAMES = {"left": "left_hand_pitch_link", "right": "right_hand_pitch_link"}
 """The frames Pink IK moves (and the end-effector poses Mimic reads)."""
@@ -47,10 +53,26 @@ IDLE_WRIST_POSES = {
 WRIST_TARGET_BOUNDS = ((-0.45, 0.05, 0.86), (0.45, 0.65, 1.35))
 """Box (env frame) every wrist target is clamped to: above the table top, within the arms' reach."""
 
+GRASP_TILT = 15.0
+"""Degrees the right hand is pitched down (about the world x axis) from its start orientation to grasp: the
+fingers point forward and a little down, the hand upright beside the can, the forearm above the table."""
+GRASP_POINT = (-0.01, 0.07, -0.125)
+"""Where the can's centre sits in ``right_hand_pitch_link`` when grasped: 7 cm toward the thumb, 12.5 cm along
+the fingers, 1 cm toward the little finger (found by sweeping it in the simulator: 8/8 lifts under wrist
+noise of 0.005)."""
+
+BASKET_REGION = ((0.0, 0.0, 0.072), (0.061, 0.061, 0.069))
+"""The basket MJCF's ``contain_region`` site (centre, half size, in the basket's frame)."""
+
+OBJECT = SceneEntityCfg("object")
+BASKET = SceneEntityCfg("basket")
+RIGHT_HAND = {"frame": WRIST_FRAMES["right"], "side": "R", "grasp_point": GRASP_POINT, "object_cfg": OBJECT}
+"""Params of the terms about the right hand's grasp."""
+
 
 @configclass
 class PickPlaceGR1T2SceneCfg(InteractiveSceneCfg):
-    """Robot, table, can (LIBERO tomato sauce, standing: its 7.7 cm axis is the asset's y) and basket."""
+    """Robot, table, can (LIBERO tomato sauce stretched to 12.3 cm, standing: its axis is the asset's y) and basket."""
 
     robot: ArticulationCfg = MISSING
     table = AssetBaseCfg(
@@ -64,8 +86,10 @@ class PickPlaceGR1T2SceneCfg(InteractiveSceneCfg):
     )
     object = RigidObjectCfg(
         prim_path="{ENV_REGEX_NS}/Object",
-        init_state=RigidObjectCfg.InitialStateCfg(pos=(0.12, 0.37, TABLE_TOP_Z + 0.04), rot=(0.7071068, 0.0, 0.0, 0.7071068)),
-        spawn=sim_utils.UsdFileCfg(usd_path=MISSING),
+        init_state=RigidObjectCfg.InitialStateCfg(
+            pos=(0.12, 0.37, TABLE_TOP_Z + CAN_HALF_HEIGHT + 0.002), rot=(0.7071068, 0.0, 0.0, 0.7071068)
+        ),
+        spawn=sim_utils.UsdFileCfg(usd_path=MISSING, scale=CAN_SCALE),
     )
     basket = RigidObjectCfg(
         prim_path="{ENV_REGEX_NS}/Basket",
@@ -73,6 +97,22 @@ class PickPlaceGR1T2SceneCfg(InteractiveSceneCfg):
         spawn=sim_utils.UsdFileCfg(usd_path=MISSING),
     )
     light = AssetBaseCfg(prim_path="/World/light", spawn=sim_utils.DomeLightCfg(intensity=3000.0))
+
+
+@configclass
+class PlacementCfg:
+    """Reset ranges of every object, the one place to change randomization (read by ``mdp.place_objects``).
+
+    Uniform offsets (m) around the nominal poses. The stock task's +-1 cm teaches a policy nothing; +-3 cm for
+    the can and +-2 cm for the basket keep every pose inside the right arm's comfortable reach.
+    """
+
+    object: dict = {"x": (-0.03, 0.03), "y": (-0.03, 0.03)}
+    basket: dict = {"x": (-0.02, 0.02), "y": (-0.02, 0.02)}
+    min_separation: float = 0.15
+    """Least distance (m) between object centres."""
+    robot_clearance: float = 0.3
+    """Least distance (m) of an object centre from the robot's pelvis (the env origin in the table plane)."""
 
 
 def pink_ik_controller_cfg() -> PinkIKControllerCfg:
@@ -115,55 +155,64 @@ class ActionsCfg:
     )
 
 
-def wrist_pos(env, frame: str):
-    """Position of the robot body ``frame`` in the env frame."""
-    robot = env.scene["robot"]
-    return robot.data.body_pos_w.torch[:, robot.data.body_names.index(frame)] - env.scene.env_origins
-
-
-def wrist_quat(env, frame: str):
-    """Orientation (x, y, z, w) of the robot body ``frame``."""
-    robot = env.scene["robot"]
-    return robot.data.body_quat_w.torch[:, robot.data.body_names.index(frame)]
-
-
 @configclass
 class ObservationsCfg:
-    """``policy``: the keys the stock robomimic config reads (eef poses, hand joint state, object pose)."""
+    """``policy``: the keys the stock robomimic config reads (eef poses, hand joint state, object) and more;
+    ``subtask_terms``: 0/1 signals of the right hand's subtasks, for automatic annotation."""
 
     @configclass
     class PolicyCfg(ObsGroup):
-        left_eef_pos = ObsTerm(func=wrist_pos, params={"frame": WRIST_FRAMES["left"]})
-        left_eef_quat = ObsTerm(func=wrist_quat, params={"frame": WRIST_FRAMES["left"]})
-        right_eef_pos = ObsTerm(func=wrist_pos, params={"frame": WRIST_FRAMES["right"]})
-        right_eef_quat = ObsTerm(func=wrist_quat, params={"frame": WRIST_FRAMES["right"]})
+        left_eef_pos = ObsTerm(func=mdp.wrist_pos, params={"frame": WRIST_FRAMES["left"]})
+        left_eef_quat = ObsTerm(func=mdp.wrist_quat, params={"frame": WRIST_FRAMES["left"]})
+        right_eef_pos = ObsTerm(func=mdp.wrist_pos, params={"frame": WRIST_FRAMES["right"]})
+        right_eef_quat = ObsTerm(func=mdp.wrist_quat, params={"frame": WRIST_FRAMES["right"]})
         hand_joint_state = ObsTerm(func=mdp.joint_pos, params={"asset_cfg": SceneEntityCfg("robot", joint_names=["R_.*", "L_.*"])})
         robot_joint_pos = ObsTerm(func=mdp.joint_pos)
-        object = ObsTerm(func=object_pose, params={"object_cfg": SceneEntityCfg("object")})
-        basket_pose = ObsTerm(func=object_pose, params={"object_cfg": SceneEntityCfg("basket")})
+        object = ObsTerm(
+            func=mdp.object_obs, params={"left_frame": WRIST_FRAMES["left"], "right_frame": WRIST_FRAMES["right"], "object_cfg": OBJECT}
+        )
+        basket_pos = ObsTerm(func=mdp.root_pos_w, params={"asset_cfg": BASKET})
+
+        def __post_init__(self):
+            self.enable_corruption = False
+            self.concatenate_terms = False
+
+    @configclass
+    class SubtaskCfg(ObsGroup):
+        grasp = ObsTerm(func=mdp.object_in_hand, params=dict(RIGHT_HAND))
+        lift = ObsTerm(func=mdp.object_lifted_in_hand, params=dict(RIGHT_HAND))
 
         def __post_init__(self):
             self.enable_corruption = False
             self.concatenate_terms = False
 
     policy: PolicyCfg = PolicyCfg()
+    subtask_terms: SubtaskCfg = SubtaskCfg()
 
 
 @configclass
 class EventCfg:
+    """Reset: robot and objects to their defaults, then the can and the basket to random poses from ``placement``."""
+
     reset_all = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
+    place_objects = EventTerm(func=mdp.place_objects, mode="reset", params={"object_names": ["object", "basket"]})
 
 
 @configclass
 class TerminationsCfg:
+    """Success (the can at rest in the basket, let go), time out, and the can falling off the table."""
+
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
-    object_dropping = DoneTerm(
-        func=mdp.root_height_below_minimum, params={"minimum_height": TABLE_TOP_Z - 0.1, "asset_cfg": SceneEntityCfg("object")}
+    object_dropping = DoneTerm(func=mdp.object_below, params={"object_cfg": OBJECT, "minimum_height": TABLE_TOP_Z - 0.1})
+    success = DoneTerm(
+        func=mdp.object_resting_in_container,
+        params={**RIGHT_HAND, "container_cfg": BASKET, "region": BASKET_REGION},
     )
 
 
 def newton_cpu_physics() -> NewtonCfg:
-    """MuJoCo Warp settings of the upstream Newton preset of this task, with the Panda's contact stiffness."""
+    """MuJoCo Warp settings of the upstream Newton preset of this task, with the Panda's contact stiffness and MuJoCo
+    Warp's default line search (the preset's 15 iterations ran out in contact and printed a warning every step)."""
     return NewtonCfg(
         solver_cfg=MJWarpSolverCfg(
             solver="newton",
@@ -171,7 +220,6 @@ def newton_cpu_physics() -> NewtonCfg:
             cone="elliptic",
             impratio=10.0,
             iterations=100,
-            ls_iterations=15,
             njmax=600,
             nconmax=300,
             use_mujoco_contacts=False,
@@ -190,12 +238,18 @@ class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
     actions: ActionsCfg = ActionsCfg()
     events: EventCfg = EventCfg()
     terminations: TerminationsCfg = TerminationsCfg()
+    placement: PlacementCfg = PlacementCfg()
     commands = None
     rewards = None
     curriculum = None
 
     video_view: CameraViewCfg = CameraViewCfg(eye=(0.75, 0.05, 1.25), target=(0.1, 0.4, 0.9))
     """Video camera: on the robot's right, above the table, looking at the can and the basket."""
+
+    record_success_steps: int = 20
+    """Steps the success must hold before a recorded demo is kept (read by ``mimic-tasks record``). A dropped can
+    settles for a while; with 10, Mimic's replay of the source's short tail ended 5 of 41 generated demos before
+    their can was at rest (73% kept), with 20: 91%."""
 
     idle_action = [*IDLE_WRIST_POSES["left"], *IDLE_WRIST_POSES["right"], *([0.0] * len(HAND_JOINT_NAMES))]
     """The action that holds the start posture (the stock cfg's ``idle_action``)."""
@@ -213,3 +267,13 @@ class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
         self.actions.upper_body_ik.controller.urdf_path = ik_urdf_path()
         self.scene.object.spawn.usd_path = asset_path("tomato_sauce")
         self.scene.basket.spawn.usd_path = asset_path("basket")
+
+
+@configclass
+class PickPlaceGR1T2EnvCfg_PLAY(PickPlaceGR1T2EnvCfg):
+    """``...-Play-v0``: evaluation settings (longer episodes, a few environments)."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        self.scene.num_envs = 4
+        self.episode_length_s = 30.0

@@ -14,7 +14,16 @@ if TYPE_CHECKING:
 
     from ..declarations import EndEffectorCfg
 
-__all__ = ["SceneEntityCfg", "eef_pose", "eef_pos", "eef_quat", "gripper_pos", "object_pose", "point_in_object_w"]
+__all__ = [
+    "SceneEntityCfg",
+    "eef_pose",
+    "eef_pos",
+    "eef_quat",
+    "gripper_pos",
+    "object_in_region",
+    "object_pose",
+    "point_in_object_w",
+]
 
 
 def _resolved(env: ManagerBasedRLEnv, entity_cfg: SceneEntityCfg) -> SceneEntityCfg:
@@ -75,3 +84,18 @@ def point_in_object_w(env: ManagerBasedRLEnv, object_cfg: SceneEntityCfg, offset
     obj = env.scene[object_cfg.name]
     local = torch.tensor(offset, device=env.device).expand(env.num_envs, 3)
     return obj.data.root_pos_w.torch + math_utils.quat_apply(obj.data.root_quat_w.torch, local)
+
+
+def object_in_region(
+    env: ManagerBasedRLEnv,
+    object_cfg: SceneEntityCfg,
+    container_cfg: SceneEntityCfg,
+    region: tuple[tuple[float, float, float], tuple[float, float, float]],
+) -> torch.Tensor:
+    """1 where the object's centre lies inside ``region`` (centre, half size: an axis-aligned box in the
+    container's frame), (N,)."""
+    center, half_size = region
+    container = env.scene[container_cfg.name]
+    delta_w = env.scene[object_cfg.name].data.root_pos_w.torch - point_in_object_w(env, container_cfg, center)
+    delta_local = math_utils.quat_apply_inverse(container.data.root_quat_w.torch, delta_w)
+    return (delta_local.abs() <= torch.tensor(half_size, device=env.device)).all(dim=-1).float()

@@ -4,6 +4,5 @@ from isaaclab.envs.mdp import *  # noqa: F401, F403
 
 from isaaclab_mimic_tasks.tasks.common.mdp import *  # noqa: F401, F403
 
-from .events import *  # noqa: F401, F403
 from .observations import *  # noqa: F401, F403
 from .terminations import *  # noqa: F401, F403

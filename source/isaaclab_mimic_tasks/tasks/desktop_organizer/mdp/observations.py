@@ -1,5 +1,5 @@
-"""Subtask signals of the organizer: the end effector at the object's grasp point, the object grasped, lifted,
-and inside the container's region. Each returns a (num_envs,) tensor of 0/1."""
+"""Subtask signals of the organizer: the end effector at the object's grasp point, the object grasped and
+lifted (inside the container's region: the shared ``object_in_region``). Each returns a (num_envs,) tensor of 0/1."""
 
 from __future__ import annotations
 
@@ -17,22 +17,7 @@ if TYPE_CHECKING:
 
     from isaaclab_mimic_tasks.tasks.common import EndEffectorCfg
 
-__all__ = ["eef_near_object", "object_grasped", "object_in_region", "object_lifted"]
-
-
-def object_in_region(
-    env: ManagerBasedRLEnv,
-    object_cfg: SceneEntityCfg,
-    container_cfg: SceneEntityCfg,
-    region: tuple[tuple[float, float, float], tuple[float, float, float]],
-) -> torch.Tensor:
-    """1 where the object's centre lies inside ``region`` (centre, half size: an axis-aligned box in the
-    container's frame), (N,)."""
-    center, half_size = region
-    container = env.scene[container_cfg.name]
-    delta_w = env.scene[object_cfg.name].data.root_pos_w.torch - point_in_object_w(env, container_cfg, center)
-    delta_local = math_utils.quat_apply_inverse(container.data.root_quat_w.torch, delta_w)
-    return (delta_local.abs() <= torch.tensor(half_size, device=env.device)).all(dim=-1).float()
+__all__ = ["eef_near_object", "object_grasped", "object_lifted"]
 
 
 def eef_near_object(

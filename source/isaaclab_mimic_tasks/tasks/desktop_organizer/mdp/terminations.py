@@ -8,7 +8,9 @@ import torch
 
 from isaaclab.managers import SceneEntityCfg
 
-from .observations import eef_near_object, gripper_open, object_in_region
+from isaaclab_mimic_tasks.tasks.common.mdp import object_in_region
+
+from .observations import eef_near_object, gripper_open
 
 if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv

@@ -1,4 +1,4 @@
-"""Reset events: object placement from the ranges in ``env.cfg.placement``."""
+"""Reset events: object placement from the ranges in ``env.cfg.placement`` (every task keeps its ranges there)."""
 
 from __future__ import annotations
 
