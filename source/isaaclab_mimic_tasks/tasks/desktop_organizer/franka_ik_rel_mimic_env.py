@@ -9,6 +9,8 @@ import torch
 import isaaclab.utils.math as PoseUtils
 from isaaclab.envs import ManagerBasedRLMimicEnv
 
+from isaaclab_mimic_tasks.tasks.common.mimic import subtask_term_signals
+
 from . import mdp
 
 
@@ -78,11 +80,4 @@ class FrankaOrganizerIKRelMimicEnv(ManagerBasedRLMimicEnv):
 
     def get_subtask_term_signals(self, env_ids: Sequence[int] | None = None) -> dict[str, torch.Tensor]:
         """The ``subtask_terms`` observations named by the subtask configs, name -> (len(env_ids),)."""
-        if env_ids is None:
-            env_ids = slice(None)
-        terms = self.obs_buf["subtask_terms"]
-        return {
-            subtask.subtask_term_signal: terms[subtask.subtask_term_signal][env_ids]
-            for subtask in self.cfg.subtask_configs[self._eef_name()]
-            if subtask.subtask_term_signal is not None
-        }
+        return subtask_term_signals(self, env_ids)

@@ -10,6 +10,8 @@ import torch
 import isaaclab.utils.math as PoseUtils
 from isaaclab.envs import ManagerBasedRLMimicEnv
 
+from isaaclab_mimic_tasks.tasks.common.mimic import subtask_term_signals
+
 from isaaclab_mimic_tasks.assets.gr1t2 import HAND_JOINT_NAMES
 
 HAND_VALUE_INDICES = {
@@ -64,13 +66,5 @@ class PickPlaceGR1T2MimicEnv(ManagerBasedRLMimicEnv):
         return {eef: hands[..., indices] for eef, indices in HAND_VALUE_INDICES.items()}
 
     def get_subtask_term_signals(self, env_ids: Sequence[int] | None = None) -> dict[str, torch.Tensor]:
-        """The ``subtask_terms`` observations named by any end effector's subtasks, name -> (len(env_ids),)."""
-        if env_ids is None:
-            env_ids = slice(None)
-        terms = self.obs_buf["subtask_terms"]
-        return {
-            subtask.subtask_term_signal: terms[subtask.subtask_term_signal][env_ids]
-            for subtasks in self.cfg.subtask_configs.values()
-            for subtask in subtasks
-            if subtask.subtask_term_signal is not None
-        }
+        """The ``subtask_terms`` observations named by the subtask configs, name -> (len(env_ids),)."""
+        return subtask_term_signals(self, env_ids)
