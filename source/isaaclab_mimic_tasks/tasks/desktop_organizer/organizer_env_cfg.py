@@ -25,6 +25,7 @@ from isaaclab.scene import InteractiveSceneCfg
 from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets import asset_path
+from isaaclab_mimic_tasks.assets.libero_mjcf import BASKET_CONTAIN_REGION
 from isaaclab_mimic_tasks.tasks.common import CameraViewCfg, EndEffectorCfg, fill_term_params
 
 from . import mdp
@@ -36,8 +37,6 @@ TABLE_CENTER_X = 0.4
 
 BASKET_SCALE = (1.4, 1.4, 1.0)
 """LIBERO's basket is 12 cm wide inside, less than the 14.5 cm bottle: widened so the bottle lies in it."""
-BASKET_REGION = ((0.0, 0.0, 0.072), (0.061, 0.061, 0.069))
-"""The basket MJCF's ``contain_region`` site (centre, half size), before :data:`BASKET_SCALE`."""
 
 DISTRACTORS = ("orange_juice", "cream_cheese")
 OBJECTS = ("ketchup", "basket", *DISTRACTORS)
@@ -111,7 +110,7 @@ BASKET = SceneEntityCfg("basket")
 
 GRASP_POINT = (0.0, -0.025, 0.0)
 """Grasp point in the ketchup frame: 2.5 cm from the origin toward the heavy end (the bottle's body)."""
-CONTAINER_REGION = tuple(tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_REGION)
+CONTAINER_REGION = tuple(tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_CONTAIN_REGION)
 """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region``, scaled."""
 
 GRASP = {"end_effector": MISSING, "object_cfg": KETCHUP, "grasp_point": GRASP_POINT}

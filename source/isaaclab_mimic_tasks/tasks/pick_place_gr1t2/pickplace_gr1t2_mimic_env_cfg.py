@@ -17,7 +17,8 @@ RIGHT_SUBTASKS = (
 """The right hand's subtasks in order; the last ends with the demo, so it has no term signal."""
 
 ACTION_NOISE = 0.003
-"""Std of the noise on the wrist targets (stock's value). The grasp held 8/8 lifts at 0.005, 4/8 at 0.0075."""
+"""Std of the noise on the wrist targets (stock's value). Measured with stiffer hand drives (1000/30, 20 N m), the
+grasp held 8/8 lifts at 0.005, 4/8 at 0.0075, 0/8 at 0.01; with the task's drives, 6/8 at 0.005."""
 
 
 def gr1t2_subtask(object_ref: str | None, term_signal: str | None, description: str) -> SubTaskConfig:

@@ -14,6 +14,9 @@ HAND_CLOSED = 0.7
 """Fingers and thumb around a 6.2 cm can with a firm squeeze. Commanding more (1.0) squeezed the can out."""
 
 THUMB_YAW = -1.5
+FINGER_OPEN = 0.05
+"""Finger proximal angle (rad, negated) at closure 0; closure 1 adds :data:`FINGER_CURL`."""
+FINGER_CURL = 0.8
 FINGER_MIMIC = 0.975
 """URDF mimic ratio intermediate/proximal of each finger (the followers are passive; set for completeness)."""
 THUMB_MIMIC = 1.06
@@ -36,8 +39,8 @@ def hand_posture(closure: torch.Tensor, side: str, joint_names: list[str]) -> to
         f"{side}_thumb_distal_joint": THUMB_MIMIC * 0.75 * curl,
     }
     for finger in ("index", "middle", "ring", "pinky"):
-        values[f"{side}_{finger}_proximal_joint"] = -(0.05 + 0.8 * curl)
-        values[f"{side}_{finger}_intermediate_joint"] = -FINGER_MIMIC * (0.05 + 0.8 * curl)
+        values[f"{side}_{finger}_proximal_joint"] = -(FINGER_OPEN + FINGER_CURL * curl)
+        values[f"{side}_{finger}_intermediate_joint"] = -FINGER_MIMIC * (FINGER_OPEN + FINGER_CURL * curl)
     zeros = torch.zeros_like(closure)
     return torch.stack([values.get(name, zeros) for name in joint_names], dim=-1)
 
@@ -45,4 +48,4 @@ def hand_posture(closure: torch.Tensor, side: str, joint_names: list[str]) -> to
 def hand_closure(joint_pos: torch.Tensor, side: str, joint_names: list[str]) -> torch.Tensor:
     """The closure (0 to 1) a hand's measured index-finger angle corresponds to, (N,) (inverse of the curl)."""
     index = joint_pos[:, joint_names.index(f"{side}_index_proximal_joint")]
-    return (-index - 0.05) / 0.8
+    return (-index - FINGER_OPEN) / FINGER_CURL
