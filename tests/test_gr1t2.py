@@ -98,7 +98,7 @@ class TestPinkIK:
         action[:, 7:10] = torch.tensor([5.0, 5.0, 5.0])
         action[1, 0:7] = float("nan")
         action[1, 10:14] = 0.0
-        for _ in range(15):
+        for _ in range(45):  # the clamped target is 0.5 m away: 34 steps at the wrist's speed limit
             obs, *_ = env.step(action)
         assert torch.isfinite(env.scene["robot"].data.joint_pos.torch).all()
         right = obs["policy"]["right_eef_pos"]
@@ -107,6 +107,29 @@ class TestPinkIK:
         idle_right = torch.tensor(env.cfg.idle_action[7:10])
         assert (right[1] - idle_right).norm() < 0.01 and (obs["policy"]["left_eef_pos"][1] - action[0, 0:3]).norm() < 0.01
 
+    def test_a_far_waypoint_is_reached_at_the_wrist_speed_limit(self, gr1t2_env):
+        """A waypoint 15 cm away and 45 degrees off: the wrist moves toward it at most ``max_wrist_step`` per step
+        (and turns at most ``max_wrist_rotation_step``), steadily, and arrives within 1 cm and 0.1 rad in 30 steps."""
+        env = gr1t2_env
+        env.reset(seed=0)
+        action_cfg = env.cfg.actions.upper_body_ik
+        action = _idle(env)
+        action[:, 7:10] += torch.tensor([-0.05, 0.10, -0.10])
+        tilt = math_utils.quat_from_euler_xyz(torch.tensor([-math.radians(45)]), torch.zeros(1), torch.zeros(1))
+        action[:, 10:14] = math_utils.quat_mul(tilt.expand(2, 4), action[:, 10:14])
+        obs = env.observation_manager.compute()
+        steps, turns = [], []
+        for _ in range(30):
+            before_pos, before_quat = obs["policy"]["right_eef_pos"].clone(), obs["policy"]["right_eef_quat"].clone()
+            obs, *_ = env.step(action)
+            steps.append((obs["policy"]["right_eef_pos"] - before_pos).norm(dim=1).max().item())
+            turns.append(math_utils.quat_error_magnitude(obs["policy"]["right_eef_quat"], before_quat).max().item())
+        # the limit bounds the target's lead over the measured wrist; IK and drives then close about 40% of it a step
+        assert max(steps) < action_cfg.max_wrist_step, steps
+        assert max(turns) < action_cfg.max_wrist_rotation_step, turns
+        assert sum(s > 0.3 * action_cfg.max_wrist_step for s in steps) >= 15, f"the wrist should move steadily: {steps}"
+        assert (obs["policy"]["right_eef_pos"] - action[:, 7:10]).norm(dim=1).max() < 0.01
+        assert math_utils.quat_error_magnitude(obs["policy"]["right_eef_quat"], action[:, 10:14]).max() < 0.1
 
     def test_hand_targets_follow_the_stock_order(self, gr1t2_env):
         """Value i of the 22 hand values drives ``HAND_JOINT_NAMES[i]`` (the stock term drove the articulation's order)."""

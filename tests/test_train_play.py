@@ -18,6 +18,7 @@ import torch
 
 from conftest import cli, digest
 from conftest import in_process_cli as in_process
+from isaaclab_mimic_tasks.learning.robomimic.normalization import NEAR_CONSTANT_STD, obs_normalization
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 TASK_IDS = (TASK, "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0", "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0")
@@ -107,7 +108,7 @@ def test_training_writes_checkpoint_with_train_split_normalization(trained, data
     assert (stats["norm_factor_min"], stats["norm_factor_max"]) == pytest.approx((-factor, factor))
     assert trained.norm_factors == pytest.approx((-factor, factor))
     # observations (on by default; robomimic 0.3's own option refuses a validation split): robomimic's mean and
-    # std (+1e-3) over the train demos only
+    # std (+1e-3) over the train demos only; a dimension constant there is centred, not scaled (std 1)
     obs_stats = checkpoint["obs_normalization_stats"]
     # every recorded key of the policy group (Isaac Lab's play.py hands robomimic the whole group)
     with h5py.File(dataset, "r") as f:
@@ -117,11 +118,32 @@ def test_training_writes_checkpoint_with_train_split_normalization(trained, data
         for key, value in obs_stats.items():
             obs = np.concatenate([f[f"data/{n}/obs/{key}"][()] for n in train]).astype(np.float64)
             np.testing.assert_allclose(np.asarray(value["mean"])[0], obs.mean(axis=0), rtol=1e-5, atol=1e-6)
-            np.testing.assert_allclose(np.asarray(value["std"])[0], obs.std(axis=0) + 1e-3, rtol=1e-5, atol=1e-6)
+            expected_std = np.where(obs.std(axis=0) < NEAR_CONSTANT_STD, 1.0, obs.std(axis=0) + 1e-3)
+            np.testing.assert_allclose(np.asarray(value["std"])[0], expected_std, rtol=1e-5, atol=1e-6)
     assert checkpoint["env_metadata"]["env_name"] == TASK
     # robomimic still loads it as its own
     policy, _ = FileUtils.policy_from_checkpoint(ckpt_path=trained.checkpoint, device=torch.device("cpu"))
     assert type(policy.policy).__name__ == "BC_RNN"
+
+
+def test_a_near_constant_observation_is_centred_not_scaled(tmp_path):
+    """An observation dimension that barely varies over the train demos (an idle hand's fingers, Mimic's noise on an
+    idle wrist) gets std 1: scaled by its own tiny std, a rollout's small drift reached 50 std and fed back into
+    the policy's actions. The other dimensions keep robomimic's std + 1e-3."""
+    path = tmp_path / "two_demos.hdf5"
+    rng = np.random.default_rng(0)
+    with h5py.File(path, "w") as f:
+        for i in range(2):
+            varying = rng.normal(0.5, 0.05, size=(40, 1))
+            idle = 0.2 + rng.normal(0.0, 1e-4, size=(40, 1))
+            f[f"data/demo_{i}/obs/state"] = np.concatenate([varying, idle], axis=1).astype(np.float32)
+    stats = obs_normalization(str(path), ["demo_0", "demo_1"], ["state"])["state"]
+    with h5py.File(path, "r") as f:
+        values = np.concatenate([f[f"data/demo_{i}/obs/state"][()] for i in range(2)]).astype(np.float64)
+    assert stats["std"][0, 1] == 1.0 and stats["mean"][0, 1] == pytest.approx(0.2, abs=1e-3)
+    assert stats["std"][0, 0] == pytest.approx(values[:, 0].std() + 1e-3, rel=1e-5)
+    # a 5 cm drift of the idle dimension stays a small input
+    assert abs((0.25 - stats["mean"][0, 1]) / stats["std"][0, 1]) < 0.1
 
 
 def test_training_writes_tensorboard_events(trained):

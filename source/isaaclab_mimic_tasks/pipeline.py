@@ -27,7 +27,7 @@ class PipelineSettings:
     num_envs: int = 10
     algo: str = "bc_rnn"
     num_epochs: int | None = None
-    """Training epochs (None: the config's, 10 for BC-RNN)."""
+    """Training epochs (None: the task's config's)."""
     num_rollouts: int = 10
     horizon: int | None = None
     """Steps of a policy rollout (None: the task's episode length)."""

@@ -139,9 +139,17 @@ def recorded_obs_keys(dataset: str, demo: str) -> list[str]:
         return sorted(key for key, item in obs.items() if isinstance(item, h5py.Dataset) and item.ndim == 2)
 
 
+NEAR_CONSTANT_STD = 0.005
+"""Standard deviation (m, rad) below which an observation dimension counts as constant in the training data: it is
+centred but not scaled (std 1). Such a dimension holds no information to learn from; scaled by its tiny std, the
+small drift of a rollout (an idle hand's fingers 0.05 rad off, 50 std) fed back into the policy's actions and
+closed the idle hand."""
+
+
 def obs_normalization(dataset: str, demos: list[str], obs_keys: list[str]) -> dict[str, dict[str, np.ndarray]]:
     """Mean and standard deviation of each observation of ``demos``, per dimension, as robomimic stores them
-    (``{key: {"mean": (1, D), "std": (1, D)}}``, with robomimic's 1e-3 added to the std)."""
+    (``{key: {"mean": (1, D), "std": (1, D)}}``, with robomimic's 1e-3 added to the std; 1 for a dimension whose
+    std is below :data:`NEAR_CONSTANT_STD`)."""
     import h5py
 
     stats = {}
@@ -149,9 +157,10 @@ def obs_normalization(dataset: str, demos: list[str], obs_keys: list[str]) -> di
         for key in obs_keys:
             values = np.concatenate([f[f"data/{d}/obs/{key}"][()] for d in demos]).astype(np.float64)
             values = values.reshape(len(values), -1)
+            std = values.std(axis=0, keepdims=True)
             stats[key] = {
                 "mean": values.mean(axis=0, keepdims=True).astype(np.float32),
-                "std": (values.std(axis=0, keepdims=True) + 1e-3).astype(np.float32),
+                "std": np.where(std < NEAR_CONSTANT_STD, 1.0, std + 1e-3).astype(np.float32),
             }
     return stats
 

@@ -150,6 +150,10 @@ class ActionsCfg:
         target_eef_link_names={f"{side}_wrist": frame for side, frame in WRIST_FRAMES.items()},
         controller=pink_ik_controller_cfg(),
         target_position_bounds=WRIST_TARGET_BOUNDS,
+        # a target leads the wrist by at most 1.5 cm and 0.06 rad, so the expert's waypoints, and a policy's, are
+        # reached at a bounded speed: the wrist then moves about 6 mm a step (0.12 m/s at 20 Hz)
+        max_wrist_step=0.015,
+        max_wrist_rotation_step=0.06,
     )
 
 

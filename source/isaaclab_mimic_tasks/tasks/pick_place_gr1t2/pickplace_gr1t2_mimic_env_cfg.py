@@ -30,7 +30,9 @@ def gr1t2_subtask(object_ref: str | None, term_signal: str | None, description: 
         selection_strategy="nearest_neighbor_object",
         selection_strategy_kwargs={"nn_k": 3},
         action_noise=ACTION_NOISE,
-        num_interpolation_steps=5,
+        # no interpolated lead-in: its targets sit next to the wrist, which a cloned policy learns to copy (it ran
+        # away); the action term's wrist speed limit makes the jump to a segment's first waypoint smooth
+        num_interpolation_steps=0,
         num_fixed_steps=0,
         apply_noise_during_interpolation=False,
         description=description,

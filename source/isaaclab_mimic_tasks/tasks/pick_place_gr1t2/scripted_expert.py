@@ -16,6 +16,11 @@ RELEASE  the hand opens and the can drops the last few centimetres;
 RETREAT  the wrist backs away.
 
 The left wrist holds its start pose; its hand stays open.
+
+Each wrist action is the current phase's waypoint itself, not the next small step toward it: the task's action
+term limits how far a wrist moves per step (``max_wrist_step``, ``max_wrist_rotation_step``). A policy cloned from
+waypoint actions learns where to go; one cloned from next-step actions learned to copy the current pose
+(robomimic BC stood still, BC-RNN ran away along its own motion).
 """
 
 from __future__ import annotations
@@ -60,10 +65,6 @@ class GR1T2PickPlaceExpertCfg:
     """Depth (m) of the can's bottom below the rim at release: the hand, around the can's upper half, still clears
     the rim; the can then falls about 10 cm instead of 15 and stays upright."""
     retreat_offset: tuple[float, float, float] = (0.05, -0.05, 0.05)
-    max_step: float = 0.015
-    """Largest wrist step per action (m): 0.3 m/s at 20 Hz."""
-    max_rot_step: float = 0.06
-    """Largest wrist rotation per action (rad)."""
     closure_step: float = 0.15
     """Largest change of the hand closure per action."""
     tolerance: float = 0.006
@@ -72,6 +73,9 @@ class GR1T2PickPlaceExpertCfg:
     """Distance (m) at which a transit waypoint counts as reached."""
     hold_steps: int = 4
     """Steps a hand posture is held before the next phase (the fingers settle)."""
+    dwell_steps: int = 2
+    """Steps a wrist waypoint is held once reached before the next phase: slack for Mimic's replays, whose
+    wrist may arrive a step or two later than the source's did."""
     phase_timeout: int = 80
     """Steps after which a phase moves on even if its waypoint was not reached."""
 
@@ -87,7 +91,7 @@ class GR1T2PickPlaceExpert:
         self.phase_steps = torch.zeros(n, dtype=torch.long, device=device)
         self.closure = torch.full((n,), mdp.HAND_OPEN, device=device)
         self.hold = torch.zeros(n, dtype=torch.long, device=device)
-        """Steps the current hand posture has been held."""
+        """Steps the current hand posture (or wrist waypoint) has been held."""
         idle = IDLE_WRIST_POSES["right"]
         tilt = math_utils.quat_from_euler_xyz(
             torch.tensor([-math.radians(GRASP_TILT)]), torch.zeros(1), torch.zeros(1)
@@ -129,6 +133,7 @@ class GR1T2PickPlaceExpert:
         above_basket[:, 2] = carry_z
         in_basket = above_basket.clone()
         in_basket[:, 2] = basket[:, 2] + cfg.basket_rim - cfg.release_depth + CAN_HALF_HEIGHT
+        release_wrist = self._wrist_for_can(in_basket)
         offsets = {key: torch.tensor(value, device=device) for key, value in (
             ("pre", cfg.approach_offset), ("retreat", cfg.retreat_offset))}
         waypoints = {  # phase: (wrist waypoint, hand closure, tolerance or None)
@@ -138,13 +143,14 @@ class GR1T2PickPlaceExpert:
             Phase.CLOSE: (grasp, mdp.HAND_CLOSED, None),
             Phase.LIFT: (self._wrist_for_can(lifted_can), mdp.HAND_CLOSED, cfg.coarse_tolerance),
             Phase.CARRY: (self._wrist_for_can(above_basket), mdp.HAND_CLOSED, cfg.coarse_tolerance),
-            Phase.LOWER: (self._wrist_for_can(in_basket), mdp.HAND_CLOSED, cfg.coarse_tolerance),
-            Phase.RELEASE: (wrist, mdp.HAND_OPEN, None),
-            Phase.RETREAT: (wrist + offsets["retreat"], mdp.HAND_OPEN, None),
+            Phase.LOWER: (release_wrist, mdp.HAND_CLOSED, cfg.coarse_tolerance),
+            Phase.RELEASE: (release_wrist, mdp.HAND_OPEN, None),
+            Phase.RETREAT: (release_wrist + offsets["retreat"], mdp.HAND_OPEN, None),
         }
         target = wrist.clone()
         closure_goal = torch.empty(n, device=device)
         done = torch.zeros(n, dtype=torch.bool, device=device)
+        reached = torch.zeros(n, dtype=torch.bool, device=device)
         for phase, (waypoint, closure, tolerance) in waypoints.items():
             mask = self.phase == phase
             if not mask.any():
@@ -152,22 +158,21 @@ class GR1T2PickPlaceExpert:
             target[mask] = waypoint[mask]
             closure_goal[mask] = closure
             if tolerance is not None:
-                done |= mask & (torch.linalg.vector_norm(waypoint - wrist, dim=-1) < tolerance)
-        # the hand phases end once the posture is reached and held
+                reached |= mask & (torch.linalg.vector_norm(waypoint - wrist, dim=-1) < tolerance)
+        # the hand phases end once the posture is reached and held; PRE and APPROACH once the waypoint is
         hand_phase = (self.phase == Phase.THUMB) | (self.phase == Phase.CLOSE) | (self.phase == Phase.RELEASE)
+        dwell_phase = (self.phase == Phase.PRE) | (self.phase == Phase.APPROACH)
         posture_held = (self.closure - closure_goal).abs() < 1e-6
-        self.hold = torch.where(hand_phase & posture_held, self.hold + 1, torch.zeros_like(self.hold))
+        holding = (hand_phase & posture_held) | (dwell_phase & reached)
+        self.hold = torch.where(holding, self.hold + 1, torch.zeros_like(self.hold))
         done |= hand_phase & (self.hold >= cfg.hold_steps)
+        done |= dwell_phase & (self.hold > cfg.dwell_steps)
+        done |= reached & ~dwell_phase
         # the turn must be done before the hand closes in beside the can
         aligned = math_utils.quat_error_magnitude(quat, self.grasp_quat) < 0.05
         done &= (self.phase != Phase.PRE) | aligned
         done |= (self.phase != Phase.RETREAT) & (self.phase_steps >= cfg.phase_timeout)
 
-        step = target - wrist
-        step = step * torch.clamp(cfg.max_step / torch.linalg.vector_norm(step, dim=-1, keepdim=True).clamp_min(1e-9), max=1.0)
-        angle = math_utils.quat_error_magnitude(quat, self.grasp_quat).clamp_min(1e-9)
-        fraction = torch.clamp(cfg.max_rot_step / angle, max=1.0)
-        target_quat = torch.stack([math_utils.quat_slerp(quat[i], self.grasp_quat[i], float(fraction[i])) for i in range(n)])
         self.closure += torch.clamp(closure_goal - self.closure, -cfg.closure_step, cfg.closure_step)
 
         self.phase_steps += 1
@@ -175,4 +180,4 @@ class GR1T2PickPlaceExpert:
         self.hold[done] = 0
         self.phase[done] = torch.clamp(self.phase[done] + 1, max=Phase.RETREAT)
         hands = mdp.hand_posture(self.closure, "R", HAND_JOINT_NAMES)
-        return torch.cat([self.left_pose, wrist + step, target_quat, hands], dim=-1)
+        return torch.cat([self.left_pose, target, self.grasp_quat, hands], dim=-1)

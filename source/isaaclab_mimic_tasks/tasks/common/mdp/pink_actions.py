@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import torch
 
+import isaaclab.utils.math as math_utils
 from isaaclab.envs.mdp.actions.pink_actions_cfg import PinkInverseKinematicsActionCfg
 from isaaclab.envs.mdp.actions.pink_task_space_actions import PinkInverseKinematicsAction
 from isaaclab.utils import configclass
@@ -23,7 +24,12 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
     * IK runs in :meth:`process_actions`, ``ik_iterations`` times per env step, instead of once per physics
       step (10 times per env step here): the same tracking for a fifth of the solver calls;
     * target positions are clamped to ``target_position_bounds`` (env frame), and a non-finite or zero-norm
-      target keeps the previous one, so an unreachable or malformed command never produces NaN joints.
+      target keeps the previous one, so an unreachable or malformed command never produces NaN joints;
+    * with ``max_wrist_step`` / ``max_wrist_rotation_step``, each env step moves a wrist at most that far from its
+      measured pose toward its target: a target may then be a waypoint far away (a scripted expert's, a
+      policy's), and the wrist still moves at a bounded speed. Actions that are waypoints, rather than the next
+      small step, are what a behaviour-cloned policy learns well: a next-step target is nearly the current pose,
+      which a policy learns to copy.
     """
 
     cfg: StepwisePinkIKActionCfg
@@ -62,6 +68,29 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
             torch.isfinite(hand), hand, self._last_valid_actions[:, -self.hand_joint_dim :]
         )
         self._last_valid_actions = actions.clone()
+        return self._rate_limited(actions)
+
+    def _rate_limited(self, actions: torch.Tensor) -> torch.Tensor:
+        """``actions`` with each wrist target moved at most ``max_wrist_step`` (m) and ``max_wrist_rotation_step``
+        (rad) away from the wrist's measured pose."""
+        max_step, max_rotation = self.cfg.max_wrist_step, self.cfg.max_wrist_rotation_step
+        if max_step is None and max_rotation is None:
+            return actions
+        measured = self._idle_actions()
+        for task_index in range(self._num_frame_tasks):
+            start = task_index * self.pose_dim
+            position, quat = measured[:, start : start + 3], measured[:, start + 3 : start + 7]
+            if max_step is not None:
+                step = actions[:, start : start + 3] - position
+                scale = torch.clamp(max_step / torch.linalg.vector_norm(step, dim=1, keepdim=True).clamp_min(1e-9), max=1.0)
+                actions[:, start : start + 3] = position + step * scale
+            if max_rotation is not None:
+                target = actions[:, start + 3 : start + 7]
+                angle = math_utils.quat_error_magnitude(quat, target).clamp_min(1e-9)
+                fraction = torch.clamp(max_rotation / angle, max=1.0)
+                actions[:, start + 3 : start + 7] = torch.where(
+                    (fraction < 1.0).unsqueeze(1), _slerp(quat, target, fraction), target
+                )
         return actions
 
     def _idle_actions(self) -> torch.Tensor:
@@ -103,6 +132,20 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
         self._last_valid_actions = None
 
 
+def _slerp(q0: torch.Tensor, q1: torch.Tensor, fraction: torch.Tensor) -> torch.Tensor:
+    """Batched spherical interpolation from unit quaternions ``q0`` to ``q1`` (N, 4) by ``fraction`` (N,), along
+    the shorter arc (Isaac Lab's ``quat_slerp`` takes one pair)."""
+    dot = (q0 * q1).sum(dim=1, keepdim=True)
+    q1 = torch.where(dot < 0, -q1, q1)
+    theta = torch.acos(dot.abs().clamp(max=1.0))
+    sin_theta = torch.sin(theta).clamp_min(1e-9)
+    t = fraction.unsqueeze(1)
+    w0, w1 = torch.sin((1 - t) * theta) / sin_theta, torch.sin(t * theta) / sin_theta
+    nearly_equal = theta < 1e-6
+    result = torch.where(nearly_equal, q0 + t * (q1 - q0), w0 * q0 + w1 * q1)
+    return result / result.norm(dim=1, keepdim=True)
+
+
 @configclass
 class StepwisePinkIKActionCfg(PinkInverseKinematicsActionCfg):
     """Configuration of :class:`StepwisePinkIKAction`."""
@@ -112,3 +155,7 @@ class StepwisePinkIKActionCfg(PinkInverseKinematicsActionCfg):
     """IK solves per env step; each moves the joints toward the targets by the frame tasks' gain."""
     target_position_bounds: tuple[tuple[float, float, float], tuple[float, float, float]] | None = None
     """(min xyz, max xyz) of every target position in the env frame; a target outside is clamped to it."""
+    max_wrist_step: float | None = None
+    """Largest distance (m) of a wrist's target from its measured position in one env step (None: no limit)."""
+    max_wrist_rotation_step: float | None = None
+    """Largest angle (rad) of a wrist's target from its measured orientation in one env step (None: no limit)."""
