@@ -159,7 +159,8 @@ class GR1T2PickPlaceExpert:
             closure_goal[mask] = closure
             if tolerance is not None:
                 reached |= mask & (torch.linalg.vector_norm(waypoint - wrist, dim=-1) < tolerance)
-        # the hand phases end once the posture is reached and held; PRE and APPROACH once the waypoint is
+        # the hand phases end once the posture is reached and held; PRE and APPROACH once the waypoint is reached
+        # and held (the other wrist phases as soon as it is reached)
         hand_phase = (self.phase == Phase.THUMB) | (self.phase == Phase.CLOSE) | (self.phase == Phase.RELEASE)
         dwell_phase = (self.phase == Phase.PRE) | (self.phase == Phase.APPROACH)
         posture_held = (self.closure - closure_goal).abs() < 1e-6

@@ -86,11 +86,10 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
                 actions[:, start : start + 3] = position + step * scale
             if max_rotation is not None:
                 target = actions[:, start + 3 : start + 7]
-                angle = math_utils.quat_error_magnitude(quat, target).clamp_min(1e-9)
-                fraction = torch.clamp(max_rotation / angle, max=1.0)
-                actions[:, start + 3 : start + 7] = torch.where(
-                    (fraction < 1.0).unsqueeze(1), _slerp(quat, target, fraction), target
-                )
+                rotation = math_utils.quat_box_minus(target, quat)  # axis-angle from the measured to the target
+                angle = torch.linalg.vector_norm(rotation, dim=1, keepdim=True)
+                limited = math_utils.quat_box_plus(quat, rotation * max_rotation / angle.clamp_min(1e-9))
+                actions[:, start + 3 : start + 7] = torch.where(angle > max_rotation, limited, target)
         return actions
 
     def _idle_actions(self) -> torch.Tensor:
@@ -130,20 +129,6 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
     def reset(self, env_ids=None) -> None:
         super().reset(env_ids)
         self._last_valid_actions = None
-
-
-def _slerp(q0: torch.Tensor, q1: torch.Tensor, fraction: torch.Tensor) -> torch.Tensor:
-    """Batched spherical interpolation from unit quaternions ``q0`` to ``q1`` (N, 4) by ``fraction`` (N,), along
-    the shorter arc (Isaac Lab's ``quat_slerp`` takes one pair)."""
-    dot = (q0 * q1).sum(dim=1, keepdim=True)
-    q1 = torch.where(dot < 0, -q1, q1)
-    theta = torch.acos(dot.abs().clamp(max=1.0))
-    sin_theta = torch.sin(theta).clamp_min(1e-9)
-    t = fraction.unsqueeze(1)
-    w0, w1 = torch.sin((1 - t) * theta) / sin_theta, torch.sin(t * theta) / sin_theta
-    nearly_equal = theta < 1e-6
-    result = torch.where(nearly_equal, q0 + t * (q1 - q0), w0 * q0 + w1 * q1)
-    return result / result.norm(dim=1, keepdim=True)
 
 
 @configclass
