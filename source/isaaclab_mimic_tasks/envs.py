@@ -145,17 +145,20 @@ def _quiet_warp() -> None:
 
 
 @contextlib.contextmanager
-def open_env(task: str, num_envs: int = 1, seed: int | None = 0, device: str = "cpu", env_cfg=None) -> Iterator:
+def open_env(
+    task: str, num_envs: int = 1, seed: int | None = 0, device: str = "cpu", env_cfg=None, launch_args=None
+) -> Iterator:
     """Create ``task`` (kit-less: ``launch_simulation`` starts nothing for Newton on the CPU) and close it after.
 
-    Yields the unwrapped environment, already reset with ``seed``.
+    Yields the unwrapped environment, already reset with ``seed``. ``launch_args`` go to ``launch_simulation``
+    (e.g. ``{"visualizer": ["newton_gl"]}`` from :func:`isaaclab_mimic_tasks.devices.viewer.enable_viewer`).
     """
     cfg = env_cfg if env_cfg is not None else load_env_cfg(task, num_envs, device)
     if seed is not None:
         cfg.seed = seed
     from isaaclab.app import launch_simulation
 
-    with launch_simulation(cfg, {}):
+    with launch_simulation(cfg, dict(launch_args or {})):
         with quiet_simulator():
             env = gym.make(task, cfg=cfg).unwrapped
         try:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from ._viz_args import add_viz_argument
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0", help="gym task ID")
@@ -22,6 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--video", action="store_true", help="write a video of environment 0 (next to the checkpoint, in ../videos/)"
     )
+    add_viz_argument(parser)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -34,7 +37,7 @@ def main(args: argparse.Namespace) -> int:
         video_path = os.path.join(run_dir, "videos", f"play_{name}_seed{args.seed}.mp4")
     stats = evaluate_checkpoint(
         args.task, args.checkpoint, args.num_rollouts, args.num_envs, args.horizon, args.seed,
-        args.num_success_steps, video_path,
+        args.num_success_steps, video_path, args.viz,
     )
     if stats.video:
         print(f"video of environment 0: {stats.video}")

@@ -1,16 +1,23 @@
-"""``mimic-tasks record``: record successful demos into Isaac Lab's HDF5 layout
-(:func:`isaaclab_mimic_tasks.datagen.record_dataset`)."""
+"""``mimic-tasks record``: record successful demos into Isaac Lab's HDF5 layout, from the scripted expert
+(:func:`isaaclab_mimic_tasks.datagen.record_dataset`) or a person with a teleop device
+(:func:`isaaclab_mimic_tasks.datagen.record_teleop_dataset`)."""
 
 from __future__ import annotations
 
 import argparse
 
-TELEOP_DEVICES = ("scripted", "keyboard", "spacemouse", "handtracking")
+from ._viz_args import add_viz_argument
+
+TELEOP_DEVICES = ("scripted", "keyboard", "terminal_keyboard", "spacemouse", "handtracking")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-IK-Rel-v0", help="gym task ID")
-    parser.add_argument("--teleop_device", default="scripted", choices=TELEOP_DEVICES, help="where actions come from")
+    parser.add_argument(
+        "--teleop_device", default="scripted", choices=TELEOP_DEVICES,
+        help="where actions come from: the scripted expert, the keyboard in the viewer window (with --viz "
+        "newton_gl), the keyboard in this terminal, or a SpaceMouse",
+    )
     parser.add_argument("--dataset_file", default="./datasets/dataset.hdf5", help="HDF5 file to write")
     parser.add_argument("--num_demos", type=int, default=10, help="successful demos to record")
     parser.add_argument(
@@ -19,22 +26,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--num_envs", type=int, default=4, help="environments stepped together (scripted only)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first reset")
+    add_viz_argument(parser)
+    parser.add_argument("--keymap", default=None, help="key map file (default: config/teleop_keymap.toml)")
+    parser.add_argument(
+        "--max_steps", type=int, default=None, help="end a teleop session after this many steps (demos kept are saved)"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
-    from isaaclab_mimic_tasks.datagen import record_dataset
     from isaaclab_mimic_tasks.errors import UserInputError
 
     if args.teleop_device == "handtracking":
         raise UserInputError(
-            "--teleop_device handtracking needs an XR headset and Isaac Sim; kit-less, record with --teleop_device scripted"
+            "--teleop_device handtracking needs an XR headset and Isaac Sim; kit-less, record with --teleop_device "
+            "keyboard (in the viewer window), terminal_keyboard, spacemouse or scripted"
         )
-    if args.teleop_device != "scripted":
-        raise UserInputError(f"--teleop_device {args.teleop_device} is not available yet; use --teleop_device scripted")
     output = args.dataset_file if args.dataset_file.endswith(".hdf5") else args.dataset_file + ".hdf5"
-    stats = record_dataset(args.task, output, args.num_demos, args.num_envs, args.seed, args.num_success_steps)
+    if args.teleop_device == "scripted":
+        from isaaclab_mimic_tasks.datagen import record_dataset
+
+        stats = record_dataset(
+            args.task, output, args.num_demos, args.num_envs, args.seed, args.num_success_steps, args.viz
+        )
+    else:
+        from isaaclab_mimic_tasks.datagen import record_teleop_dataset
+
+        stats = record_teleop_dataset(
+            args.task, output, args.num_demos, args.teleop_device, args.viz, args.seed, args.num_success_steps,
+            args.keymap, args.max_steps,
+        )
+    saved = f"to {output}" if stats.demos else "(nothing saved)"
     print(
-        f"recorded {stats.demos} demos in {stats.attempts} attempts to {output} "
+        f"recorded {stats.demos} demos in {stats.attempts} attempts {saved} "
         f"({stats.env_steps_per_second:.1f} env-steps/s)"
     )
     return 0

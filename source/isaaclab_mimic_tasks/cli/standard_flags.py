@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     group = parser.add_argument_group("flags of Isaac Lab's scripts, accepted and not needed here")
     if command in STEPPING_COMMANDS:
         group.add_argument("--enable_pinocchio", action="store_true", help="ignored: Pink IK always works here")
-        group.add_argument("--headless", action="store_true", help="ignored: no command here opens a window")
+        group.add_argument("--headless", action="store_true", help="the default: a window opens only with --viz newton_gl")
         group.add_argument("--device", default=None, help="ignored: the tasks run on the CPU (Newton)")
     if command == "play":
         group.add_argument("--norm_factor_min", type=float, default=None, help="ignored: the checkpoint holds it")
@@ -28,7 +28,7 @@ def notes(args: argparse.Namespace) -> list[str]:
     if getattr(args, "enable_pinocchio", False):
         lines.append("--enable_pinocchio is not needed: Pink IK (pinocchio) works here without Isaac Sim")
     if getattr(args, "headless", False):
-        lines.append("--headless is implied: these commands open no window")
+        lines.append("--headless is the default here: a window opens only with --viz newton_gl")
     if getattr(args, "device", None) not in (None, "cpu"):
         lines.append(f"--device {args.device} ignored: the tasks run on the CPU (Newton physics)")
     if getattr(args, "norm_factor_min", None) is not None or getattr(args, "norm_factor_max", None) is not None:

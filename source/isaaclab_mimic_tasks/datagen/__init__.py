@@ -1,4 +1,4 @@
-"""Making demonstrations: record (scripted expert), replay, annotate (Mimic's datagen_info), generate (Mimic).
+"""Making demonstrations: record (scripted expert or a person with a teleop device), replay, annotate (Mimic's datagen_info), generate (Mimic).
 
 Each step is a library function; ``mimic-tasks record|replay|annotate|generate|expert`` are thin commands
 over them. Imports are lazy: ``import isaaclab_mimic_tasks.datagen`` loads no simulator.
@@ -13,6 +13,8 @@ _EXPORTS = {
     "record_demos": ".record",
     "recording_env_cfg": ".record",
     "RecordStats": ".record",
+    "record_teleop_dataset": ".teleop",
+    "TeleopStats": ".teleop",
     "replay_dataset": ".replay",
     "replay_episodes": ".replay",
     "replay_env_cfg": ".replay",

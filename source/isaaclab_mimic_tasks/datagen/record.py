@@ -62,6 +62,7 @@ def recording_env_cfg(task: str, num_envs: int, output_path: str):
 def record_demos(env, expert, success_term, num_demos: int, num_success_steps: int) -> RecordStats:
     """Drive every environment with ``expert`` (batched ``reset(env_ids)`` / ``advance()``) and export each
     demo that ends in a held success."""
+    from isaaclab_mimic_tasks.devices.viewer import window_closed
     from isaaclab_mimic_tasks.envs import SuccessStreak
 
     expert.reset()
@@ -70,7 +71,7 @@ def record_demos(env, expert, success_term, num_demos: int, num_success_steps: i
     demos = attempts = steps = 0
     start = time.perf_counter()
     with tqdm(total=num_demos, desc="recording demos", unit="demo") as bar:
-        while demos < num_demos:
+        while demos < num_demos and not window_closed(env):
             _, _, terminated, truncated, _ = env.step(expert.advance())
             steps += 1
             # time-outs and dropped objects were reset by the env (the recorder discards them)
@@ -98,13 +99,21 @@ DEFAULT_RECORD_SUCCESS_STEPS = 10
 
 
 def record_dataset(
-    task: str, output: str, num_demos: int, num_envs: int = 4, seed: int = 0, num_success_steps: int | None = None
+    task: str,
+    output: str,
+    num_demos: int,
+    num_envs: int = 4,
+    seed: int = 0,
+    num_success_steps: int | None = None,
+    viz: str = "none",
 ) -> RecordStats:
     """Record ``num_demos`` demos of ``task`` with its scripted expert into ``output`` (which must not exist).
 
     ``num_success_steps`` defaults to the task's ``record_success_steps`` declaration (10 if it has none): the
     settled tail a source demo ends with, which Mimic replays at the end of every generated demo.
+    ``viz="newton_gl"`` shows the recording in the viewer window (closing it stops; finished demos are kept).
     """
+    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
     from isaaclab_mimic_tasks.datasets.io import publish, staging_path
     from isaaclab_mimic_tasks.envs import UserInputError, open_env, scripted_expert_class
 
@@ -117,10 +126,11 @@ def record_dataset(
     num_envs = min(num_envs, num_demos)
     expert_class = scripted_expert_class(task)
     env_cfg, success_term = recording_env_cfg(task, num_envs, staging)
+    launch_args = enable_viewer(env_cfg, viz)
     if num_success_steps is None:
         num_success_steps = getattr(env_cfg, "record_success_steps", DEFAULT_RECORD_SUCCESS_STEPS)
     try:
-        with open_env(task, num_envs=num_envs, seed=seed, env_cfg=env_cfg) as env:
+        with open_env(task, num_envs=num_envs, seed=seed, env_cfg=env_cfg, launch_args=launch_args) as env:
             return record_demos(env, expert_class(env), success_term, num_demos, num_success_steps)
     finally:
         publish(staging, output)

@@ -45,6 +45,8 @@ def replay_episodes(
     """
     from isaaclab.utils.datasets import HDF5DatasetFileHandler
 
+    from isaaclab_mimic_tasks.devices.viewer import window_closed
+
     handler = HDF5DatasetFileHandler()
     handler.open(dataset_path)
     queue = list(demo_names)
@@ -68,7 +70,7 @@ def replay_episodes(
         with torch.inference_mode(), tqdm(total=len(queue), desc=desc, unit="demo") as bar:
             for env_id in range(env.num_envs):
                 start_next(env_id)
-            while any(c is not None for c in current):
+            while any(c is not None for c in current) and not window_closed(env):
                 actions.zero_()
                 for env_id, entry in enumerate(current):
                     if entry is not None:
@@ -108,10 +110,16 @@ def select_demos(dataset_path: str, select: Sequence[int] | None, task: str | No
 
 
 def replay_dataset(
-    dataset_path: str, task: str | None = None, select: Sequence[int] | None = None, num_envs: int = 4
+    dataset_path: str,
+    task: str | None = None,
+    select: Sequence[int] | None = None,
+    num_envs: int = 4,
+    viz: str = "none",
 ) -> dict[str, bool]:
     """Replay the demos of ``dataset_path`` (all, or the indices ``select``) on ``task`` (default: the recorded
-    one); returns whether each still ends in success."""
+    one); returns whether each still ends in success. ``viz="newton_gl"``: in the viewer window (closing it
+    stops the replay; the demos finished by then are returned)."""
+    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
     from isaaclab_mimic_tasks.envs import UserInputError, open_env
 
     recorded_task, names = select_demos(dataset_path, select, task)
@@ -120,5 +128,6 @@ def replay_dataset(
         raise UserInputError(f"{dataset_path} does not name its task; pass --task")
     num_envs = max(1, min(num_envs, len(names)))
     env_cfg, success_term = replay_env_cfg(task, num_envs)
-    with open_env(task, num_envs=num_envs, seed=0, env_cfg=env_cfg) as env:
+    launch_args = enable_viewer(env_cfg, viz)
+    with open_env(task, num_envs=num_envs, seed=0, env_cfg=env_cfg, launch_args=launch_args) as env:
         return replay_episodes(env, dataset_path, names, success_term)

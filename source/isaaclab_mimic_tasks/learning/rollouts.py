@@ -65,6 +65,7 @@ def run_policy_rollouts(
         video: Optional :class:`~isaaclab_mimic_tasks.datasets.video.VideoRecorder`: captures its environment
             while that one runs a counted rollout.
     """
+    from isaaclab_mimic_tasks.devices.viewer import window_closed
     from isaaclab_mimic_tasks.envs import SuccessStreak
 
     n, device = env.num_envs, env.device
@@ -79,7 +80,7 @@ def run_policy_rollouts(
     start = time.perf_counter()
     with tqdm(total=num_rollouts, desc="policy rollouts", unit="rollout") as bar:
         try:
-            while ended < num_rollouts:
+            while ended < num_rollouts and not window_closed(env):
                 actions = policy(obs["policy"])
                 actions[~active] = 0.0  # idle environments hold still
                 obs, _, terminated, truncated, _ = env.step(actions)
@@ -121,8 +122,11 @@ def evaluate_checkpoint(
     seed: int = 101,
     num_success_steps: int = 5,
     video_path: str | None = None,
+    viz: str = "none",
 ) -> RolloutStats:
-    """Load ``checkpoint`` and run :func:`run_policy_rollouts` on a fresh env of ``task`` (see ``mimic-tasks play``)."""
+    """Load ``checkpoint`` and run :func:`run_policy_rollouts` on a fresh env of ``task`` (see ``mimic-tasks play``);
+    ``viz="newton_gl"`` shows the rollouts in the viewer window (closing it stops them)."""
+    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
     from isaaclab_mimic_tasks.envs import UserInputError, open_env, task_family
 
     if num_rollouts < 1 or (num_envs is not None and num_envs < 1) or num_success_steps < 1:
@@ -136,8 +140,9 @@ def evaluate_checkpoint(
         raise UserInputError(f"{checkpoint} was trained on '{policy.task}', not '{task}'; pass --task {policy.task}")
     num_envs = num_envs or min(num_rollouts, 4)
     env_cfg, success_term = rollout_env_cfg(task, num_envs, video=video_path is not None)
+    launch_args = enable_viewer(env_cfg, viz)
     torch.manual_seed(seed)
-    with open_env(task, num_envs=num_envs, seed=seed, env_cfg=env_cfg) as env:
+    with open_env(task, num_envs=num_envs, seed=seed, env_cfg=env_cfg, launch_args=launch_args) as env:
         horizon = horizon or int(env.max_episode_length)
         video = None
         if video_path is not None:

@@ -7,11 +7,11 @@ from isaaclab_physx.physics import PhysxCfg
 from isaaclab.controllers.differential_ik_cfg import DifferentialIKControllerCfg
 from isaaclab.devices import DevicesCfg
 from isaaclab.devices.keyboard import Se3KeyboardCfg
-from isaaclab.devices.spacemouse import Se3SpaceMouseCfg
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets.robots import franka_panda_cfg
+from isaaclab_mimic_tasks.devices import NewtonKeyboardCfg, SpaceMouseCfg, TerminalKeyboardCfg
 from isaaclab_mimic_tasks.tasks.common import EndEffectorCfg
 
 from . import mdp
@@ -50,11 +50,15 @@ class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
             open_command_expr={"panda_finger_joint1": 0.04},
             close_command_expr={"panda_finger_joint1": 0.0},
         )
-        # what Isaac Lab's record_demos.py offers for --teleop_device (about 1 cm a step at 20 Hz)
+        # what record_demos.py --teleop_device NAME and mimic-tasks record offer: about 1 cm and 3 degrees a step
+        # at 20 Hz. "keyboard" is Isaac Lab's (needs Kit); ours, kit-less, read the viewer window or a terminal
+        steps = dict(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=self.sim.device)
         self.teleop_devices = DevicesCfg(
             devices={
-                "keyboard": Se3KeyboardCfg(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=self.sim.device),
-                "spacemouse": Se3SpaceMouseCfg(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=self.sim.device),
+                "keyboard": Se3KeyboardCfg(**steps),
+                "newton_keyboard": NewtonKeyboardCfg(**steps),
+                "terminal_keyboard": TerminalKeyboardCfg(**steps),
+                "spacemouse": SpaceMouseCfg(**steps),
             }
         )
 

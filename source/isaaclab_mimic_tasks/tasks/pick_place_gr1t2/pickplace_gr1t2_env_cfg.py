@@ -8,6 +8,7 @@ the thumb-index pinch, clear its top, and the wrist targets stay well inside the
 
 from __future__ import annotations
 
+import math
 from dataclasses import MISSING
 
 from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg, NewtonShapeCfg
@@ -15,6 +16,7 @@ from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg, NewtonShapeCfg
 import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
 from isaaclab.controllers.pink_ik import DampingTaskCfg, FrameTaskCfg, NullSpacePostureTaskCfg, PinkIKControllerCfg
+from isaaclab.devices import DevicesCfg
 from isaaclab.envs import ManagerBasedRLEnvCfg
 from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import ObservationGroupCfg as ObsGroup
@@ -27,6 +29,12 @@ from isaaclab.utils import configclass
 from isaaclab_mimic_tasks.assets import asset_path
 from isaaclab_mimic_tasks.assets.libero_mjcf import BASKET_CONTAIN_REGION
 from isaaclab_mimic_tasks.assets.gr1t2 import ARM_JOINT_NAMES, HAND_JOINT_NAMES, gr1t2_cfg, ik_urdf_path
+from isaaclab_mimic_tasks.devices import (
+    BimanualWristRetargeterCfg,
+    NewtonKeyboardCfg,
+    SpaceMouseCfg,
+    TerminalKeyboardCfg,
+)
 from isaaclab_mimic_tasks.tasks.common import CameraViewCfg
 from isaaclab_mimic_tasks.tasks.common.mdp.pink_actions import StepwisePinkIKActionCfg
 
@@ -231,6 +239,33 @@ def newton_cpu_physics() -> NewtonCfg:
     )
 
 
+def teleop_devices(sim_device: str) -> DevicesCfg:
+    """Keyboard (window or terminal) and SpaceMouse, bimanual: the increments move the active wrist's target (1 cm,
+    3 degrees a step; the action term then moves the wrist 6 mm a step), the gripper toggle opens or closes its hand
+    through the grasp posture, ``switch_hand`` (TAB) changes the active side. The robot faces +y: forward is +y."""
+    retargeter = BimanualWristRetargeterCfg(
+        sides=("left", "right"),
+        hand_sides=("L", "R"),
+        first_active="right",
+        start_poses=IDLE_WRIST_POSES,
+        position_bounds=WRIST_TARGET_BOUNDS,
+        command_yaw=math.pi / 2,
+        hand_posture=mdp.hand_posture,
+        hand_joint_names=tuple(HAND_JOINT_NAMES),
+        hand_open=mdp.HAND_OPEN,
+        hand_closed=mdp.HAND_CLOSED,
+        sim_device=sim_device,
+    )
+    steps = dict(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=sim_device, retargeters=[retargeter])
+    return DevicesCfg(
+        devices={
+            "newton_keyboard": NewtonKeyboardCfg(**steps),
+            "terminal_keyboard": TerminalKeyboardCfg(**steps),
+            "spacemouse": SpaceMouseCfg(**steps),
+        }
+    )
+
+
 @configclass
 class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
     """GR1T2 pick-and-place with the absolute wrist-pose action (``Isaac-PickPlace-GR1T2-Abs-v0`` once registered)."""
@@ -269,6 +304,7 @@ class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
         self.actions.upper_body_ik.controller.urdf_path = ik_urdf_path()
         self.scene.object.spawn.usd_path = asset_path("tomato_sauce")
         self.scene.basket.spawn.usd_path = asset_path("basket")
+        self.teleop_devices = teleop_devices(self.sim.device)
 
 
 @configclass

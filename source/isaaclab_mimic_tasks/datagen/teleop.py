@@ -1,0 +1,242 @@
+"""Recording with a person in the loop: a teleop device drives one environment, the viewer window shows it.
+
+The device is built from the task's ``teleop_devices`` with Isaac Lab's factory (``create_teleop_device``, what
+``record_demos.py`` calls), so any device a task lists works here. A demo is kept once the success term held
+``num_success_steps`` steps; a time-out or a dropped object ends the attempt unsaved. Keys of the key map (and
+the SpaceMouse's right button) act between steps: ``discard`` drops the attempt and resets, ``switch_hand``
+changes the driven wrist of a bimanual robot, ``save_and_quit`` (ESCAPE; closing the window does the same)
+keeps the demos recorded so far and ends. The status (recording, demos kept / wanted, the last attempt's
+outcome) is shown in the window's panel and on the terminal's last line.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import torch
+
+from .record import DEFAULT_RECORD_SUCCESS_STEPS, RecordStats
+
+TELEOP_DEVICE_ENTRIES = {
+    "keyboard": "newton_keyboard",
+    "terminal_keyboard": "terminal_keyboard",
+    "spacemouse": "spacemouse",
+}
+"""``mimic-tasks record --teleop_device`` name -> the task's ``teleop_devices`` entry. Stock ``keyboard`` entries
+are Isaac Lab's Kit keyboard (kept for its ``record_demos.py``); ours is listed as ``newton_keyboard``."""
+
+
+@dataclass
+class TeleopStats(RecordStats):
+    """Outcome of a session: demos kept, attempts ended (kept, failed or discarded), and how each ended."""
+
+    outcomes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Flags:
+    discard: bool = False
+    quit: bool = False
+
+
+class StatusLine:
+    """The session's status, in the window's panel and on the terminal's last line (rewritten in place)."""
+
+    def __init__(self, window, stream=None):
+        self.window = window
+        self.stream = stream or sys.stdout
+        self._tty = self.stream.isatty()
+        self.text = ""
+
+    def show(self, text: str, event: bool = False) -> None:
+        """Show ``text``; an ``event`` (an attempt ended) is also printed as its own line where output is no tty."""
+        self.text = text
+        if self.window is not None:
+            self.window.status = text.replace(" | ", "\n")  # the panel is narrow: one part a line
+        if self._tty:
+            self.stream.write("\r" + text + "\x1b[K")
+            self.stream.flush()
+        elif event:
+            print(text, file=self.stream, flush=True)
+
+    def end(self) -> None:
+        if self._tty and self.text:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _device_cfg(env_cfg, task: str, device: str):
+    from isaaclab_mimic_tasks.errors import UserInputError
+
+    entry = TELEOP_DEVICE_ENTRIES.get(device, device)
+    devices = getattr(getattr(env_cfg, "teleop_devices", None), "devices", {}) or {}
+    if entry not in devices:
+        listed = [name for name, key in TELEOP_DEVICE_ENTRIES.items() if key in devices]
+        raise UserInputError(f"task '{task}' lists no {device} device (it has: {', '.join(listed) or 'none'})")
+    return entry, devices
+
+
+def record_teleop_dataset(
+    task: str,
+    output: str,
+    num_demos: int,
+    device: str = "keyboard",
+    viz: str = "none",
+    seed: int = 0,
+    num_success_steps: int | None = None,
+    keymap_path: str | None = None,
+    max_steps: int | None = None,
+) -> TeleopStats:
+    """Record ``num_demos`` demos of ``task`` driven by ``device`` into ``output`` (which must not exist).
+
+    ``viz="newton_gl"`` opens the viewer window (the ``keyboard`` device needs it). ``max_steps`` ends the
+    session after that many env steps (demos kept so far are saved), for unattended runs.
+    """
+    from isaaclab_mimic_tasks.datasets.io import publish, staging_path
+    from isaaclab_mimic_tasks.devices.viewer import enable_viewer, open_viewer_window, resolve_viz
+    from isaaclab_mimic_tasks.envs import UserInputError, open_env
+
+    from .record import recording_env_cfg
+
+    if num_demos < 1 or (num_success_steps is not None and num_success_steps < 1):
+        raise UserInputError("--num_demos and --num_success_steps must be at least 1")
+    if device == "keyboard" and resolve_viz(viz) == "none":
+        raise UserInputError(
+            "--teleop_device keyboard reads keys in the viewer window: add --viz newton_gl "
+            "(without a display: --teleop_device terminal_keyboard)"
+        )
+    if os.path.exists(output):
+        raise UserInputError(f"{output} exists; remove it or choose another --dataset_file")
+    if keymap_path is not None:
+        from isaaclab_mimic_tasks.devices.keymap import load_keymap
+
+        load_keymap(keymap_path)  # a bad key map fails before the simulator starts
+        os.environ["MIMIC_TASKS_KEYMAP"] = keymap_path
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    staging = staging_path(output)
+    env_cfg, success_term = recording_env_cfg(task, 1, staging)
+    entry, devices = _device_cfg(env_cfg, task, device)
+    launch_args = enable_viewer(env_cfg, viz)
+    if num_success_steps is None:
+        num_success_steps = getattr(env_cfg, "record_success_steps", DEFAULT_RECORD_SUCCESS_STEPS)
+    # a device that needs no window is made first: a missing SpaceMouse fails before the simulator starts
+    teleop = None if entry == TELEOP_DEVICE_ENTRIES["keyboard"] else _create_device(entry, devices)
+    try:
+        with open_env(task, num_envs=1, seed=seed, env_cfg=env_cfg, launch_args=launch_args) as env:
+            teleop = teleop or _create_device(entry, devices)
+            window = open_viewer_window()
+            return _run_session(env, teleop, window, success_term, num_demos, num_success_steps, max_steps)
+    finally:
+        publish(staging, output)
+
+
+def _create_device(entry: str, devices: dict):
+    from isaaclab_teleop.deprecated.teleop_device_factory import create_teleop_device
+
+    with warnings.catch_warnings():  # 3.0 deprecates the factory and retargeters its record_demos.py still uses
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return create_teleop_device(entry, devices)
+
+
+def _run_session(env, teleop, window, success_term, num_demos: int, num_success_steps: int, max_steps: int | None):
+    from isaaclab_mimic_tasks.devices.keymap import load_keymap
+    from isaaclab_mimic_tasks.envs import SuccessStreak
+
+    keymap = getattr(teleop, "keymap", None) or load_keymap(os.environ.get("MIMIC_TASKS_KEYMAP"))
+    flags = _Flags()
+    retargeters = [r for r in getattr(teleop, "_retargeters", []) if hasattr(r, "switch_hand")]
+    commands = {
+        "discard": lambda: setattr(flags, "discard", True),
+        "save_and_quit": lambda: setattr(flags, "quit", True),
+    }
+    if hasattr(teleop, "keys"):  # a keyboard: its own key map binds the commands (and switches hands itself)
+        for command, func in commands.items():
+            teleop.add_callback(command, func)
+    else:  # e.g. the SpaceMouse: its right button discards, the window's keys give the other commands
+        commands["switch_hand"] = lambda: [r.switch_hand() for r in retargeters]
+        teleop.add_callback("R", commands["discard"])
+        if window is not None:
+            by_key = {keymap.commands[command]: func for command, func in commands.items()}
+            window.listen(lambda key: by_key[key]() if key in by_key else None)
+    help_lines = teleop.help_lines() if hasattr(teleop, "help_lines") else str(teleop).splitlines()[1:]
+    help_lines += [] if hasattr(teleop, "keys") else [f"{k}: {c.replace('_', ' ')}" for c, k in keymap.commands.items()]
+    print(f"teleoperating {env.cfg.env_name} with {type(teleop).__name__}; keys:\n  " + "\n  ".join(help_lines))
+    if window is not None:
+        window.help_lines = help_lines
+    status = StatusLine(window)
+    step_period = env.step_dt  # never faster than the control rate: a person drives in real time
+
+    from isaaclab_mimic_tasks.tasks.common.mdp import eef_pos
+
+    end_effector = getattr(env.cfg, "end_effector", None)  # shown in the status where the task declares one
+    streak = SuccessStreak(env, success_term)
+    recorder = env.recorder_manager
+    stats = TeleopStats(0, 0, num_envs=1)
+    last = "-"
+    start = time.perf_counter()
+
+    def restart(outcome: str) -> None:
+        nonlocal last
+        stats.attempts += 1
+        stats.outcomes.append(outcome)
+        last = outcome
+        teleop.reset()
+        streak.reset()
+
+    try:
+        while stats.demos < num_demos and not flags.quit and (window is None or window.is_open()):
+            if max_steps is not None and stats.steps >= max_steps:
+                break
+            if flags.discard:
+                flags.discard = False
+                env.reset()  # the recorder drops the unfinished episode (only successes are exported)
+                restart("discarded")
+                status.show(_status_text(stats, num_demos, last, teleop), event=True)
+                continue
+            tick = time.perf_counter()
+            action = teleop.advance().reshape(1, -1).to(env.device)
+            _, _, terminated, truncated, _ = env.step(action)
+            stats.steps += 1
+            eef = eef_pos(env, end_effector) if end_effector is not None else None
+            held = int(streak.update()[0])
+            if bool(terminated[0] | truncated[0]):  # the env reset itself; the recorder dropped the attempt
+                restart("failed (time out)" if bool(truncated[0]) else "failed (terminated)")
+                status.show(_status_text(stats, num_demos, last, teleop), event=True)
+            elif held >= num_success_steps:
+                ids = torch.tensor([0], device=env.device)
+                recorder.record_pre_reset(ids, force_export_or_skip=False)
+                recorder.set_success_to_episodes(ids, torch.ones(1, 1, dtype=torch.bool, device=env.device))
+                recorder.export_episodes(ids)
+                env.reset()
+                stats.demos += 1
+                restart("kept")
+                status.show(_status_text(stats, num_demos, last, teleop), event=True)
+            else:
+                status.show(_status_text(stats, num_demos, last, teleop, held=held, eef=eef))
+            time.sleep(max(0.0, step_period - (time.perf_counter() - tick)))
+    finally:
+        status.end()
+        stats.seconds = time.perf_counter() - start
+        close = getattr(teleop, "close", None)
+        if close is not None:
+            close()
+    return stats
+
+
+def _status_text(stats: TeleopStats, num_demos: int, last: str, teleop, held: int = 0, eef=None) -> str:
+    parts = [f"recording | demos {stats.demos}/{num_demos} | step {stats.steps}", f"last attempt: {last}"]
+    if held:
+        parts.append(f"success held {held}")
+    if eef is not None:  # the declared end effector's tool point (robot base frame)
+        parts.append("eef " + " ".join(f"{v:+.3f}" for v in eef[0].tolist()))
+    keys = getattr(teleop, "keys", None)
+    if keys is not None:
+        parts.append("gripper closed" if keys.gripper_closed else "gripper open")
+    for retargeter in getattr(teleop, "_retargeters", []):
+        if hasattr(retargeter, "active_side"):
+            parts.append(f"{retargeter.active_side} hand active")
+    return " | ".join(parts)
