@@ -14,6 +14,19 @@ for cand in python3.12 "env PYENV_VERSION=3.12.1 python3"; do
 done
 [ -n "$py" ] || { echo "setup: Python 3.12 not found (isaaclab 3.0 needs it); install it, e.g. 'pyenv install 3.12'" >&2; exit 1; }
 
+# The viewer-window tests (and --viz newton_gl on a machine without a desktop) need a virtual X display with
+# software OpenGL, and xdotool to type into the window: Debian's packages, installed once.
+debs="xvfb xauth libgl1-mesa-dri xdotool"
+if ! command -v Xvfb >/dev/null || ! command -v xdotool >/dev/null; then
+  if command -v apt-get >/dev/null; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "setup: installing $debs (apt-get)"
+    $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $debs >/dev/null
+  else
+    echo "setup: note: install $debs (or your system's Xvfb and xdotool) for the viewer-window tests" >&2
+  fi
+fi
+
 # uv installs the ~8 GB torch/isaaclab set in ~30 s cold (pip: ~3 min) and hard-links from its cache.
 uv="$cache/uv-boot/bin/uv"
 if [ ! -x "$uv" ]; then

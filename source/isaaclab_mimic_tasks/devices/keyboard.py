@@ -140,6 +140,10 @@ class NewtonKeyboard(_KeyboardDevice):
         window.listen(self.keys.press, self.keys.release)
         self.window = window
 
+    def advance(self) -> torch.Tensor:
+        self.window.pump_events()
+        return super().advance()
+
     def __str__(self) -> str:
         return "Keyboard in the Newton viewer window:\n\t" + "\n\t".join(self.help_lines())
 

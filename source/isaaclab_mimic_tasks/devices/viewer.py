@@ -109,6 +109,14 @@ class ViewerWindow:
         if on_release is not None:
             renderer.register_key_release(lambda symbol, modifiers: on_release(key.symbol_string(symbol)))
 
+    def pump_events(self) -> None:
+        """Deliver the key events that arrived since the last frame now, not at the next frame (which the viewer
+        draws inside ``env.step``, after the action was read): a released key then stops the robot a step
+        earlier."""
+        window = getattr(self._viewer.renderer, "window", None)
+        if window is not None and self.is_open():
+            window.dispatch_events()
+
     def is_open(self) -> bool:
         return self.visualizer.is_running()
 

@@ -50,9 +50,11 @@ class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
             open_command_expr={"panda_finger_joint1": 0.04},
             close_command_expr={"panda_finger_joint1": 0.0},
         )
-        # what record_demos.py --teleop_device NAME and mimic-tasks record offer: about 1 cm and 3 degrees a step
-        # at 20 Hz. "keyboard" is Isaac Lab's (needs Kit); ours, kit-less, read the viewer window or a terminal
-        steps = dict(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=self.sim.device)
+        # what record_demos.py --teleop_device NAME and mimic-tasks record offer. The hand moves about 22% of a
+        # relative-IK delta per step (measured), so a 4.5 cm delta is about 1 cm a step at 20 Hz (and half a step
+        # more after a key is released); 0.15 rad is about 2 degrees. "keyboard" is Isaac Lab's (needs Kit);
+        # ours, kit-less, read the viewer window or a terminal
+        steps = dict(pos_sensitivity=0.045, rot_sensitivity=0.15, sim_device=self.sim.device)
         self.teleop_devices = DevicesCfg(
             devices={
                 "keyboard": Se3KeyboardCfg(**steps),

@@ -1,0 +1,254 @@
+"""A person's recording session, driven for real: ``mimic-tasks record`` on the organizer with the keyboard in the
+Newton viewer window (key events sent to the window under Xvfb: press, hold, release) and with the terminal
+keyboard (keys typed into a pseudo-terminal). The test closes the loop the way a person does: it reads the
+status line (step, end-effector position) and holds a key until the gripper is where it should be. The demo is
+saved, and replays to success; R discards an attempt, ESCAPE saves and quits."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from conftest import cli
+
+TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
+SEED = 0
+STATUS = re.compile(r"step (\d+) \| last attempt: ([^|]+?) \|.*?eef ([-+]\d+\.\d+) ([-+]\d+\.\d+) ([-+]\d+\.\d+)")
+
+
+@pytest.fixture(scope="module")
+def scene_targets():
+    """Grasp point, and the basket, of the scene ``record --seed SEED`` starts from (robot base frame)."""
+    from isaaclab_mimic_tasks.envs import open_env
+    from isaaclab_mimic_tasks.tasks.common.mdp import point_in_object_w
+    from isaaclab_mimic_tasks.tasks.desktop_organizer.organizer_env_cfg import GRASP_POINT, KETCHUP
+
+    with open_env(TASK, num_envs=1, seed=SEED) as env:
+        base = env.scene["robot"].data.root_pos_w.torch[0]
+        grasp = (point_in_object_w(env, KETCHUP, GRASP_POINT)[0] - base).tolist()
+        basket = (env.scene["basket"].data.root_pos_w.torch[0] - base).tolist()
+        ketchup = env.scene["ketchup"].data.root_pos_w.torch[0].tolist()
+    return {"grasp": grasp, "basket": basket, "ketchup": ketchup}
+
+
+@pytest.fixture(scope="module")
+def display():
+    """A virtual X display (Xvfb) with software OpenGL, for the viewer window."""
+    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
+        pytest.fail("Xvfb and xdotool are missing: run scripts/setup.sh (it installs them)")
+    number = next(n for n in range(90, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}"))
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if os.path.exists(f"/tmp/.X11-unix/X{number}"):
+            break
+        time.sleep(0.05)
+    yield f":{number}"
+    server.terminate()
+    server.wait()
+
+
+class Session:
+    """``mimic-tasks record`` with stdin and stdout on a pseudo-terminal (what a person's terminal is)."""
+
+    def __init__(self, args: list, env: dict | None = None):
+        master, slave = pty.openpty()
+        self.master = master
+        self.stderr = open(os.devnull, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", "record", *map(str, args)],
+            stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env or os.environ.copy(), text=True,
+        )
+        os.close(slave)
+        self.output = ""
+        self.status = None
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            self.output += data.decode(errors="replace")
+            matches = STATUS.findall(self.output[-2000:])
+            if matches:
+                step, last, *eef = matches[-1]
+                self.status = (int(step), last.strip(), [float(v) for v in eef])
+
+    def wait_status(self, condition=lambda status: True, timeout: float = 300):
+        """The first status (step, last attempt, eef) after now that satisfies ``condition``."""
+        start_step = self.status[0] if self.status else -1
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"record ended early ({self.process.returncode}): {self.output[-1500:]}")
+            status = self.status
+            if status is not None and status[0] > start_step and condition(status):
+                return status
+            time.sleep(0.02)
+        raise AssertionError(f"no such status within {timeout} s; last: {self.status}")
+
+    def finish(self, timeout: float = 300) -> tuple[int, str]:
+        _, stderr = self.process.communicate(timeout=timeout)
+        self._reader.join(timeout=5)
+        os.close(self.master)
+        return self.process.returncode, stderr
+
+
+class WindowKeys:
+    """Key events sent to the viewer window with xdotool (XTEST: real press and release events)."""
+
+    def __init__(self, display: str):
+        self.env = {**os.environ, "DISPLAY": display}
+        for _ in range(600):
+            found = subprocess.run(["xdotool", "search", "--name", "Newton"], capture_output=True, text=True, env=self.env)
+            if found.stdout.strip():
+                self.window = found.stdout.split()[0]
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the viewer window did not open")
+        subprocess.run(["xdotool", "windowfocus", "--sync", self.window], env=self.env, check=True)
+
+    def _xdotool(self, *args) -> None:
+        subprocess.run(["xdotool", *args], env=self.env, check=True)
+
+    def hold(self, key: str) -> None:
+        self._xdotool("keydown", key)
+
+    def release(self, key: str) -> None:
+        self._xdotool("keyup", key)
+
+    def tap(self, key: str) -> None:
+        self._xdotool("key", key)
+
+    def each_step(self) -> None:
+        pass  # held keys keep moving by themselves
+
+
+class TerminalKeys:
+    """Keys typed into the session's terminal: one step per press, so a held key is typed once per step."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.held: set[str] = set()
+        self.names = {"Escape": "\x1b"}
+
+    def hold(self, key: str) -> None:
+        self.held.add(key)
+        self.tap(key)
+
+    def release(self, key: str) -> None:
+        self.held.discard(key)
+
+    def tap(self, key: str) -> None:
+        os.write(self.session.master, self.names.get(key, key).encode())
+
+    def each_step(self) -> None:
+        for key in self.held:
+            self.tap(key)
+
+
+AXIS_KEYS = (("w", "s"), ("a", "d"), ("q", "e"))
+"""Keys of +x/-x, +y/-y, +z/-z in config/teleop_keymap.toml."""
+
+
+def drive_to(session: Session, keys, target, tolerance: float = 0.008, timeout: float = 240) -> None:
+    """Hold the axis keys toward ``target`` until the eef is within ``tolerance`` on every axis, re-reading the
+    eef from the status line. A key is released a little early: the hand moves on about half a step after."""
+    deadline = time.time() + timeout
+    held: dict[int, tuple[str, float]] = {}
+    settled = 0
+    try:
+        while time.time() < deadline:
+            _, _, eef = session.wait_status()
+            errors = [t - e for t, e in zip(target, eef)]
+            for axis, error in enumerate(errors):
+                if axis in held and error * held[axis][1] <= EARLY_RELEASE:
+                    keys.release(held.pop(axis)[0])
+                elif axis not in held and abs(error) > tolerance:
+                    direction = 1.0 if error > 0 else -1.0
+                    held[axis] = (AXIS_KEYS[axis][0 if direction > 0 else 1], direction)
+                    keys.hold(held[axis][0])
+            settled = settled + 1 if not held and all(abs(e) <= tolerance for e in errors) else 0
+            if settled >= 2:  # still there a step later
+                return
+            keys.each_step()
+        raise AssertionError(f"did not reach {target}; eef {session.status}")
+    finally:
+        for key, _ in held.values():
+            keys.release(key)
+
+
+EARLY_RELEASE = 0.007
+"""Metres before the target at which a held key is released (the hand moves on about half a step)."""
+
+
+def wait_steps(session: Session, keys, count: int) -> None:
+    first = session.wait_status()[0]
+    session.wait_status(lambda status: status[0] >= first + count)
+
+
+def pick_and_place(session: Session, keys, targets) -> None:
+    """What a person does: above the ketchup, down, close, up, over the basket, down, open."""
+    grasp, basket = targets["grasp"], targets["basket"]
+    drive_to(session, keys, [grasp[0], grasp[1], grasp[2] + 0.08])
+    drive_to(session, keys, grasp)
+    keys.tap("k")
+    wait_steps(session, keys, 8)
+    drive_to(session, keys, [grasp[0], grasp[1], 0.2], tolerance=0.015)
+    drive_to(session, keys, [basket[0], basket[1], 0.2], tolerance=0.012)
+    drive_to(session, keys, [basket[0], basket[1], basket[2] + 0.13], tolerance=0.012)
+    keys.tap("k")
+
+
+def check_saved_demo(path, targets) -> None:
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        assert list(f["data"].keys()) == ["demo_0"]
+        actions = f["data/demo_0/actions"][:]
+        ketchup = f["data/demo_0/initial_state/rigid_object/ketchup/root_pose"][0]
+    assert abs(ketchup[:3] - targets["ketchup"][:3]).max() < 1e-4  # the scene the test planned for
+    # the keys drove it: 1 cm steps along the axes, the gripper closed and opened again
+    moving = abs(actions[:, :3]).max(axis=1) > 0
+    assert moving.sum() > 30 and abs(abs(actions[moving, :3]).max() - 0.045) < 1e-6  # the task's step
+    assert (actions[:, 6] < 0).any() and actions[-1, 6] > 0
+    replayed = cli("replay", "--dataset_file", path, "--num_envs", "1", timeout=900)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr[-2000:]
+    assert "replayed 1 demos: 1 still succeed" in replayed.stdout
+
+
+def test_keyboard_in_the_viewer_window_records_a_demo_that_replays(tmp_path, display, scene_targets):
+    path = tmp_path / "keyboard.hdf5"
+    session = Session(
+        ["--task", TASK, "--teleop_device", "keyboard", "--viz", "newton_gl", "--dataset_file", path,
+         "--num_demos", "2", "--seed", SEED],
+        env={**os.environ, "DISPLAY": display},
+    )
+    keys = WindowKeys(display)
+    session.wait_status()
+    pick_and_place(session, keys, scene_targets)
+    session.wait_status(lambda status: status[1] == "kept", timeout=120)
+    keys.hold("w")  # a second attempt: move, then R discards it (nothing saved) and the scene resets
+    wait_steps(session, keys, 3)
+    keys.release("w")
+    keys.tap("r")
+    session.wait_status(lambda status: status[1] == "discarded")
+    keys.tap("Escape")  # ESCAPE saves the demo kept so far and quits (the second is never recorded)
+    code, stderr = session.finish()
+    assert code == 0, stderr[-2000:]
+    assert "recorded 1 demos in 2 attempts" in session.output
+    check_saved_demo(path, scene_targets)
