@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import termios
 import threading
 import time
 
@@ -62,6 +63,7 @@ class Session:
     def __init__(self, args: list, env: dict | None = None):
         master, slave = pty.openpty()
         self.master = master
+        self.terminal_settings = {"start": termios.tcgetattr(master)}
         self.stderr = open(os.devnull, "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", "record", *map(str, args)],
@@ -103,6 +105,7 @@ class Session:
     def finish(self, timeout: float = 300) -> tuple[int, str]:
         _, stderr = self.process.communicate(timeout=timeout)
         self._reader.join(timeout=5)
+        self.terminal_settings["end"] = termios.tcgetattr(self.master)
         os.close(self.master)
         return self.process.returncode, stderr
 
@@ -251,4 +254,27 @@ def test_keyboard_in_the_viewer_window_records_a_demo_that_replays(tmp_path, dis
     code, stderr = session.finish()
     assert code == 0, stderr[-2000:]
     assert "recorded 1 demos in 2 attempts" in session.output
+    check_saved_demo(path, scene_targets)
+
+
+def test_terminal_keyboard_records_a_demo_that_replays(tmp_path, scene_targets):
+    path = tmp_path / "terminal.hdf5"
+    session = Session(
+        ["--task", TASK, "--teleop_device", "terminal_keyboard", "--dataset_file", path, "--num_demos", "2",
+         "--seed", SEED],
+        env={**os.environ, "DISPLAY": ""},  # no window anywhere
+    )
+    keys = TerminalKeys(session)
+    session.wait_status()
+    assert not termios.tcgetattr(session.master)[3] & termios.ECHO  # keys are read raw, not echoed
+    pick_and_place(session, keys, scene_targets)
+    session.wait_status(lambda status: status[1] == "kept", timeout=120)
+    keys.tap("r")
+    session.wait_status(lambda status: status[1] == "discarded")
+    keys.tap("Escape")
+    code, stderr = session.finish()
+    assert code == 0, stderr[-2000:]
+    assert "recorded 1 demos in 2 attempts" in session.output
+    # the terminal was in cbreak mode (no echo) while keys were read, and got its settings back at exit
+    assert session.terminal_settings["end"] == session.terminal_settings["start"]
     check_saved_demo(path, scene_targets)
