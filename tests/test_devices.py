@@ -36,8 +36,8 @@ def _gr1t2_keyboard(stream):
     from isaaclab_mimic_tasks.devices import TerminalKeyboard
 
     cfg = _teleop_cfg(GR1T2, "terminal_keyboard")
-    retargeters = [r.retargeter_type(r) for r in cfg.retargeters]
-    return TerminalKeyboard(cfg, retargeters, stream=stream), retargeters[0], cfg
+    device = TerminalKeyboard(cfg, stream=stream)  # builds the retargeter the task declares
+    return device, device._retargeters[0], cfg
 
 
 def test_gr1t2_keyboard_integrates_increments_switches_hands_clamps_and_toggles_the_hand(terminal):
@@ -156,8 +156,7 @@ def _spacemouse(monkeypatch, task: str, hid: FakeHID):
 
     monkeypatch.setattr(se3_spacemouse, "hid", hid)
     cfg = _teleop_cfg(task, "spacemouse")
-    retargeters = [r.retargeter_type(r) for r in cfg.retargeters or []]
-    return SpaceMouse(cfg, retargeters), cfg
+    return SpaceMouse(cfg), cfg
 
 
 def _send(hid: FakeHID, *reports) -> None:

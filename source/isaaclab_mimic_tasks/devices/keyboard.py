@@ -28,6 +28,7 @@ from isaaclab.utils import configclass
 from isaaclab_mimic_tasks.errors import UserInputError
 
 from .keymap import MOTION_AXES, TERMINAL_SEQUENCES, KeyMap, load_keymap
+from .retargeters import build_retargeters
 
 
 class KeyCommand:
@@ -97,7 +98,7 @@ class _KeyboardDevice(DeviceBase):
     """The common part of both keyboards: key map, command state, Se3 output, retargeting."""
 
     def __init__(self, cfg: KeyboardDeviceCfg, retargeters=None):
-        super().__init__(retargeters)
+        super().__init__(build_retargeters(cfg) if retargeters is None else retargeters)
         self.cfg = cfg
         self.keymap = load_keymap(cfg.keymap_path or os.environ.get("MIMIC_TASKS_KEYMAP"))
         self.keys = KeyCommand(self.keymap, cfg.pos_sensitivity, cfg.rot_sensitivity)

@@ -19,6 +19,14 @@ from isaaclab.devices.retargeter_base import RetargeterBase, RetargeterCfg
 from isaaclab.utils import configclass
 
 
+def build_retargeters(cfg) -> list:
+    """The retargeters ``cfg`` lists, built. Isaac Lab's factory passes them only to a ``class_type`` whose signature
+    it can read, not to a lazily resolved ``"module:Class"`` string like ours."""
+    with warnings.catch_warnings():  # 3.0 deprecates the retargeter interface its devices still take
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return [retargeter_cfg.retargeter_type(retargeter_cfg) for retargeter_cfg in cfg.retargeters or []]
+
+
 class BimanualWristRetargeter(RetargeterBase):
     """Se3 increments ``[dpos(3), drot axis-angle(3), gripper(+1 open / -1 closed)]`` -> bimanual absolute action.
 

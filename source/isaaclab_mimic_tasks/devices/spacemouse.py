@@ -15,6 +15,8 @@ from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.errors import UserInputError
 
+from .retargeters import build_retargeters
+
 PERMISSION_FIX = "give your user read/write access to its USB node (a udev rule, see docs/devices.md)"
 
 
@@ -34,7 +36,7 @@ class SpaceMouse(DeviceBase):
     """
 
     def __init__(self, cfg: SpaceMouseCfg, retargeters=None):
-        super().__init__(retargeters)
+        super().__init__(build_retargeters(cfg) if retargeters is None else retargeters)
         self.cfg = cfg
         try:
             self._mouse = _spacemouse_class()(cfg)
