@@ -9,9 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
+import termios
+import threading
+import time
 
 import h5py
 import numpy as np
@@ -83,3 +87,108 @@ def all_task_ids() -> list[str]:
     from isaaclab_mimic_tasks.envs import task_ids
 
     return task_ids()
+
+
+@pytest.fixture(scope="session")
+def display():
+    """A virtual X display (Xvfb) with software OpenGL, for the viewer window."""
+    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
+        pytest.fail("Xvfb and xdotool are missing: run scripts/setup.sh (it installs them)")
+    number = next(n for n in range(90, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}"))
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        if os.path.exists(f"/tmp/.X11-unix/X{number}"):
+            break
+        time.sleep(0.05)
+    yield f":{number}"
+    server.terminate()
+    server.wait()
+
+
+class Session:
+    """``mimic-tasks ARGS`` with stdin and stdout on a pseudo-terminal (what a person's terminal is), its status
+    line parsed with ``pattern`` into :attr:`status` (a tuple of the pattern's groups, through ``parse``)."""
+
+    def __init__(self, args: list, pattern, parse, env: dict | None = None):
+        master, slave = pty.openpty()
+        self.master = master
+        self.terminal_settings = {"start": termios.tcgetattr(master)}
+        self.stderr = open(os.devnull, "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
+            stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env or os.environ.copy(), text=True,
+        )
+        os.close(slave)
+        self.output = ""
+        self.status = None
+        self.updates = 0
+        self._pattern, self._parse = pattern, parse
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            text = data.decode(errors="replace")
+            self.output += text
+            matches = self._pattern.findall(self.output[-(len(text) + 500):])
+            if matches:
+                self.status = self._parse(matches[-1])
+                self.updates += 1
+
+    def wait_status(self, condition=lambda status: True, timeout: float = 300):
+        """The first status line printed after now that satisfies ``condition``."""
+        start = self.updates
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"the command ended early ({self.process.returncode}): {self.output[-1500:]}")
+            status = self.status
+            if status is not None and self.updates > start and condition(status):
+                return status
+            time.sleep(0.02)
+        raise AssertionError(f"no such status within {timeout} s; last: {self.status}")
+
+    def finish(self, timeout: float = 300) -> tuple[int, str]:
+        _, stderr = self.process.communicate(timeout=timeout)
+        self._reader.join(timeout=5)
+        self.terminal_settings["end"] = termios.tcgetattr(self.master)
+        os.close(self.master)
+        return self.process.returncode, stderr
+
+
+class WindowKeys:
+    """Key events sent to the viewer window with xdotool (XTEST: real press and release events)."""
+
+    def __init__(self, display: str):
+        self.env = {**os.environ, "DISPLAY": display}
+        for _ in range(600):
+            found = subprocess.run(["xdotool", "search", "--name", "Newton"], capture_output=True, text=True, env=self.env)
+            if found.stdout.strip():
+                self.window = found.stdout.split()[0]
+                break
+            time.sleep(0.5)
+        else:
+            raise AssertionError("the viewer window did not open")
+        subprocess.run(["xdotool", "windowfocus", "--sync", self.window], env=self.env, check=True)
+
+    def _xdotool(self, *args) -> None:
+        subprocess.run(["xdotool", *args], env=self.env, check=True)
+
+    def hold(self, key: str) -> None:
+        self._xdotool("keydown", key)
+
+    def release(self, key: str) -> None:
+        self._xdotool("keyup", key)
+
+    def tap(self, key: str) -> None:
+        self._xdotool("key", key)
+
+    def each_step(self) -> None:
+        pass  # held keys keep moving by themselves

@@ -7,22 +7,27 @@ saved, and replays to success; R discards an attempt, ESCAPE saves and quits."""
 from __future__ import annotations
 
 import os
-import pty
 import re
-import shutil
-import subprocess
-import sys
 import termios
-import threading
 import time
 
 import pytest
 
-from conftest import cli
+from conftest import Session, WindowKeys, cli
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 SEED = 0
 STATUS = re.compile(r"step (\d+) \| last attempt: ([^|]+?) \|.*?eef ([-+]\d+\.\d+) ([-+]\d+\.\d+) ([-+]\d+\.\d+)")
+
+
+def record_session(args: list, env: dict) -> Session:
+    """``mimic-tasks record ARGS`` on a pseudo-terminal; its status: (step, last attempt, eef position)."""
+
+    def parse(match):
+        step, last, *eef = match
+        return int(step), last.strip(), [float(v) for v in eef]
+
+    return Session(["record", *args], STATUS, parse, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -38,107 +43,6 @@ def scene_targets():
         basket = (env.scene["basket"].data.root_pos_w.torch[0] - base).tolist()
         ketchup = env.scene["ketchup"].data.root_pos_w.torch[0].tolist()
     return {"grasp": grasp, "basket": basket, "ketchup": ketchup}
-
-
-@pytest.fixture(scope="module")
-def display():
-    """A virtual X display (Xvfb) with software OpenGL, for the viewer window."""
-    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
-        pytest.fail("Xvfb and xdotool are missing: run scripts/setup.sh (it installs them)")
-    number = next(n for n in range(90, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}"))
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        if os.path.exists(f"/tmp/.X11-unix/X{number}"):
-            break
-        time.sleep(0.05)
-    yield f":{number}"
-    server.terminate()
-    server.wait()
-
-
-class Session:
-    """``mimic-tasks record`` with stdin and stdout on a pseudo-terminal (what a person's terminal is)."""
-
-    def __init__(self, args: list, env: dict | None = None):
-        master, slave = pty.openpty()
-        self.master = master
-        self.terminal_settings = {"start": termios.tcgetattr(master)}
-        self.stderr = open(os.devnull, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", "record", *map(str, args)],
-            stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env or os.environ.copy(), text=True,
-        )
-        os.close(slave)
-        self.output = ""
-        self.status = None
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        while True:
-            try:
-                data = os.read(self.master, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            self.output += data.decode(errors="replace")
-            matches = STATUS.findall(self.output[-2000:])
-            if matches:
-                step, last, *eef = matches[-1]
-                self.status = (int(step), last.strip(), [float(v) for v in eef])
-
-    def wait_status(self, condition=lambda status: True, timeout: float = 300):
-        """The first status (step, last attempt, eef) after now that satisfies ``condition``."""
-        start_step = self.status[0] if self.status else -1
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"record ended early ({self.process.returncode}): {self.output[-1500:]}")
-            status = self.status
-            if status is not None and status[0] > start_step and condition(status):
-                return status
-            time.sleep(0.02)
-        raise AssertionError(f"no such status within {timeout} s; last: {self.status}")
-
-    def finish(self, timeout: float = 300) -> tuple[int, str]:
-        _, stderr = self.process.communicate(timeout=timeout)
-        self._reader.join(timeout=5)
-        self.terminal_settings["end"] = termios.tcgetattr(self.master)
-        os.close(self.master)
-        return self.process.returncode, stderr
-
-
-class WindowKeys:
-    """Key events sent to the viewer window with xdotool (XTEST: real press and release events)."""
-
-    def __init__(self, display: str):
-        self.env = {**os.environ, "DISPLAY": display}
-        for _ in range(600):
-            found = subprocess.run(["xdotool", "search", "--name", "Newton"], capture_output=True, text=True, env=self.env)
-            if found.stdout.strip():
-                self.window = found.stdout.split()[0]
-                break
-            time.sleep(0.5)
-        else:
-            raise AssertionError("the viewer window did not open")
-        subprocess.run(["xdotool", "windowfocus", "--sync", self.window], env=self.env, check=True)
-
-    def _xdotool(self, *args) -> None:
-        subprocess.run(["xdotool", *args], env=self.env, check=True)
-
-    def hold(self, key: str) -> None:
-        self._xdotool("keydown", key)
-
-    def release(self, key: str) -> None:
-        self._xdotool("keyup", key)
-
-    def tap(self, key: str) -> None:
-        self._xdotool("key", key)
-
-    def each_step(self) -> None:
-        pass  # held keys keep moving by themselves
 
 
 class TerminalKeys:
@@ -236,7 +140,7 @@ def check_saved_demo(path, targets) -> None:
 
 def test_keyboard_in_the_viewer_window_records_a_demo_that_replays(tmp_path, display, scene_targets):
     path = tmp_path / "keyboard.hdf5"
-    session = Session(
+    session = record_session(
         ["--task", TASK, "--teleop_device", "keyboard", "--viz", "newton_gl", "--dataset_file", path,
          "--num_demos", "2", "--seed", SEED],
         env={**os.environ, "DISPLAY": display},
@@ -259,7 +163,7 @@ def test_keyboard_in_the_viewer_window_records_a_demo_that_replays(tmp_path, dis
 
 def test_terminal_keyboard_records_a_demo_that_replays(tmp_path, scene_targets):
     path = tmp_path / "terminal.hdf5"
-    session = Session(
+    session = record_session(
         ["--task", TASK, "--teleop_device", "terminal_keyboard", "--dataset_file", path, "--num_demos", "2",
          "--seed", SEED],
         env={**os.environ, "DISPLAY": ""},  # no window anywhere

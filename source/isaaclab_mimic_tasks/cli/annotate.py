@@ -1,5 +1,6 @@
 """``mimic-tasks annotate``: add Isaac Lab Mimic's ``datagen_info`` to recorded demos
-(:func:`isaaclab_mimic_tasks.datagen.annotate_dataset`)."""
+(:func:`isaaclab_mimic_tasks.datagen.annotate_dataset`): with ``--auto`` from the task's subtask signals, without it
+marked by hand in the viewer window (frame by frame, forward and back)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0", help="Mimic task ID")
     parser.add_argument("--input_file", default="./datasets/dataset.hdf5", help="recorded demos")
     parser.add_argument("--output_file", default="./datasets/annotated_dataset.hdf5", help="annotated demos")
-    parser.add_argument("--auto", action="store_true", help="subtask ends from the subtask_terms observations")
+    parser.add_argument(
+        "--auto", action="store_true",
+        help="subtask ends from the subtask_terms observations (without it: marked by hand in the viewer window)",
+    )
     parser.add_argument("--num_envs", type=int, default=4, help="demos replayed at once")
+    parser.add_argument("--keymap", default=None, help="key map file (without --auto; default: config/teleop_keymap.toml)")
 
 
 def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.datagen import annotate_dataset
     from isaaclab_mimic_tasks.errors import UserInputError
 
-    if not args.auto:
-        raise UserInputError(
-            "manual annotation (key presses during replay) needs the keyboard device of the teleoperation issue; "
-            "use --auto"
-        )
-    written, skipped = annotate_dataset(args.task, args.input_file, args.output_file, args.num_envs)
+    written, skipped = annotate_dataset(
+        args.task, args.input_file, args.output_file, args.num_envs, manual=not args.auto, keymap_path=args.keymap
+    )
     for name, why in skipped.items():
         print(f"skipped {name}: {why}")
     if not written:

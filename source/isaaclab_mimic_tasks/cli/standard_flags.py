@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-STEPPING_COMMANDS = ("expert", "record", "replay", "annotate", "generate", "play", "pipeline")
+STEPPING_COMMANDS = ("expert", "record", "replay", "annotate", "generate", "play", "pipeline", "view")
 """Commands that open a simulation: they take ``--enable_pinocchio``, ``--headless`` and ``--device``."""
 
 

@@ -46,8 +46,15 @@ def annotation_problem(signals: dict[str, torch.Tensor], order: dict[str, list[s
     return None
 
 
-def annotate_dataset(task: str, input_file: str, output_file: str, num_envs: int = 4) -> tuple[int, dict[str, str]]:
+def annotate_dataset(
+    task: str, input_file: str, output_file: str, num_envs: int = 4, manual: bool = False, keymap_path: str | None = None
+) -> tuple[int, dict[str, str]]:
     """Replay every demo of ``input_file`` in ``task`` (a Mimic ID) and write the annotated ones.
+
+    ``manual``: the subtask ends are marked by a person first, browsing the demos in the viewer window
+    (:func:`~isaaclab_mimic_tasks.datagen.browse.browse`); a subtask's signal is then 0 before its marked frame and
+    1 from it on, and everything else is recorded exactly as without ``manual``. Demos left without every end
+    marked are skipped.
 
     Returns:
         The number of demos written and, for each skipped demo, why.
@@ -64,6 +71,12 @@ def annotate_dataset(task: str, input_file: str, output_file: str, num_envs: int
         raise UserInputError("--output_file must differ from --input_file (the input is never modified)")
     if os.path.exists(output_file):
         raise UserInputError(f"{output_file} exists; remove it or choose another --output_file")
+    keymap = None
+    if manual:
+        from isaaclab_mimic_tasks.devices.keymap import load_keymap
+
+        keymap = load_keymap(keymap_path)
+        num_envs = 1  # one demo at a time, in the window
     _, names = select_demos(input_file, None, task)
     env_cfg, success_term = replay_env_cfg(task, max(1, min(num_envs, len(names))))
     if not hasattr(env_cfg, "subtask_configs"):
@@ -75,9 +88,18 @@ def annotate_dataset(task: str, input_file: str, output_file: str, num_envs: int
     env_cfg.recorders.dataset_filename = os.path.splitext(os.path.basename(staging))[0]
     env_cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_SUCCEEDED_ONLY
     skipped: dict[str, str] = {}
+    launch_args = {}
+    if manual:
+        from isaaclab_mimic_tasks.devices.viewer import enable_viewer
 
-    with open_env(task, num_envs=env_cfg.scene.num_envs, seed=0, env_cfg=env_cfg) as env:
+        launch_args = enable_viewer(env_cfg, "newton_gl")
+
+    with open_env(task, num_envs=env_cfg.scene.num_envs, seed=0, env_cfg=env_cfg, launch_args=launch_args) as env:
         recorder = env.recorder_manager
+        marked: dict[str, dict[str, int]] = {}
+        if manual:
+            names, marked = _marked_demos(env, input_file, names, order, keymap, skipped)
+            recorder.reset()  # browsing restored states through resets: nothing of it is a demo
 
         def export_if_usable(env_id: int, name: str, success: bool) -> None:
             episode = recorder.get_episode(env_id)
@@ -85,6 +107,9 @@ def annotate_dataset(task: str, input_file: str, output_file: str, num_envs: int
             problem = None if success else "the task is not solved at the end of the replay"
             if problem is None:
                 signals = episode.data["obs"]["datagen_info"]["subtask_term_signals"]
+                for signal, frame in marked.get(name, {}).items():  # by hand: 0 before the marked frame, 1 from it
+                    signals[signal] = torch.zeros_like(signals[signal])
+                    signals[signal][frame:] = 1
                 problem = annotation_problem(signals, order)
             if problem is not None:
                 skipped[name] = problem
@@ -94,8 +119,28 @@ def annotate_dataset(task: str, input_file: str, output_file: str, num_envs: int
             recorder.export_episodes([env_id], demo_ids=[int(name.rsplit("_", 1)[1])])
 
         try:
-            replay_episodes(env, input_file, names, success_term, export_if_usable, desc="annotating demos")
+            if names:
+                replay_episodes(env, input_file, names, success_term, export_if_usable, desc="annotating demos")
         finally:
             env.recorder_manager.close()
             written = publish(staging, output_file)
     return written, skipped
+
+
+def _marked_demos(env, input_file: str, names: list[str], order, keymap, skipped: dict[str, str]):
+    """The person marks subtask ends in the window; returns the demos marked completely and their marks."""
+    from isaaclab_mimic_tasks.devices.viewer import open_viewer_window
+
+    from .browse import browse
+
+    marks = browse(env, input_file, names, open_viewer_window(), keymap, order)
+    complete = []
+    for name in names:
+        missing = [s for signals in order.values() for s in signals if s not in marks.frames.get(name, {})]
+        if name not in marks.done:
+            skipped[name] = "not finished in the window (no next_demo)"
+        elif missing:
+            skipped[name] = f"no end marked for {', '.join(missing)}"
+        else:
+            complete.append(name)
+    return complete, {name: marks.frames[name] for name in complete}

@@ -44,6 +44,8 @@ TERMINAL_SEQUENCES: dict[str, str] = {
     **_NAMED_SEQUENCES,
 }
 """Key name -> what a terminal sends for it (letters without shift; a shifted letter counts as the same key)."""
+ALIASES = {"RETURN": "ENTER"}
+"""Names of one key: pyglet reports RETURN as ENTER."""
 KEY_NAMES = frozenset(TERMINAL_SEQUENCES) | {f"NUM_{d}" for d in string.digits} | {f"F{n}" for n in range(1, 13)}
 """Every key name a key map may use (pyglet's names; digits are ``_0``...``_9``, as in pyglet)."""
 
@@ -103,6 +105,7 @@ def load_keymap(path: str | None = None) -> KeyMap:
             key = str(table[action]).upper()
             if key.isdigit() and len(key) == 1:
                 key = f"_{key}"
+            key = ALIASES.get(key, key)
             where = f"{section}.{action}"
             if key not in KEY_NAMES:
                 raise UserInputError(
