@@ -1,13 +1,16 @@
-"""docs/extending.md's "add a subtask" tutorial, applied as written: its code blocks go into a copy of the
-desktop-organizer task, and the new signal is found by annotate and used by generate."""
+"""docs/extending.md's tutorials, applied as written: "add a subtask" (its code blocks go into a copy of the
+desktop-organizer task, and the new signal is found by annotate and used by generate) and "add a teleop device"
+(the device module, and its entry in the copy's teleop_devices, built by Isaac Lab's factory)."""
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import pathlib
 import re
 import shutil
 import sys
+import time
 
 import gymnasium as gym
 import h5py
@@ -18,6 +21,8 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 TUTORIAL = REPO / "docs" / "extending.md"
 ORGANIZER = REPO / "source" / "isaaclab_mimic_tasks" / "tasks" / "desktop_organizer"
 COPY_PREFIX = "Tutorial-Organizer-Carry-"
+UDP_MODULE = "isaaclab_mimic_tasks.devices.udp"
+"""Where the device tutorial puts its module (loaded from the tutorial's code, not written into the package)."""
 
 
 def tutorial_blocks() -> dict[str, str]:
@@ -44,7 +49,7 @@ def carry_task(tmp_path_factory):
     from isaaclab_mimic_tasks.registration import recording_registrations
 
     blocks = tutorial_blocks()
-    assert len(blocks) == 3, list(blocks)
+    assert len(blocks) == 5, list(blocks)  # three of the subtask, two of the device
     root = tmp_path_factory.mktemp("tutorial")
     package = root / "organizer_with_carry"
     shutil.copytree(ORGANIZER, package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -63,6 +68,18 @@ def carry_task(tmp_path_factory):
     mimic_cfg = package / "franka_ik_rel_mimic_env_cfg.py"
     block = blocks["before the place entry of franka_ik_rel_mimic_env_cfg.py"]
     mimic_cfg.write_text(insert_line(mimic_cfg.read_text(), '("basket", None,', block, after=False))
+    # the device tutorial's step 2: its entry in the robot subclass's teleop_devices, and the import it names
+    robot_cfg = package / "franka_ik_rel_env_cfg.py"
+    block = blocks["in the teleop_devices of franka_ik_rel_env_cfg.py"]
+    text = insert_line(robot_cfg.read_text(), '"spacemouse": SpaceMouseCfg(', block, after=True)
+    robot_cfg.write_text(text.replace("from . import mdp\n", "from isaaclab_mimic_tasks.devices.udp import UdpSe3Cfg\n\nfrom . import mdp\n", 1))
+
+    # the device tutorial's step 1: devices/udp.py, loaded as the module it would be in the package
+    device_module = root / "udp.py"
+    device_module.write_text(blocks["devices/udp.py"] + "\n")
+    spec = importlib.util.spec_from_file_location(UDP_MODULE, device_module)
+    sys.modules[UDP_MODULE] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules[UDP_MODULE])
 
     sys.path.insert(0, str(root))
     before = set(gym.registry)
@@ -75,6 +92,7 @@ def carry_task(tmp_path_factory):
         for task in set(gym.registry) - before:
             del gym.registry[task]
         sys.path.remove(str(root))
+        del sys.modules[UDP_MODULE]
 
 
 def test_tutorial_subtask_is_annotated_and_used_by_generation(carry_task, tmp_path):
@@ -99,3 +117,38 @@ def test_tutorial_subtask_is_annotated_and_used_by_generation(carry_task, tmp_pa
     )
     assert stats.subtask_signals == {"franka": ["reach", "grasp", "lift", "carry"]}
     assert stats.demos == 1
+
+
+def test_tutorial_device_is_built_by_isaac_labs_factory_and_listed_by_the_task(carry_task):
+    """The "add a teleop device" code blocks as written: devices/udp.py, and the teleop_devices entry in the task
+    copy; Isaac Lab's factory builds it from the task's cfg, and it gives the Se3 command it was sent."""
+    import socket
+    import struct
+    import warnings
+
+    import torch
+    from isaaclab_teleop.deprecated.teleop_device_factory import create_teleop_device
+
+    from isaaclab_mimic_tasks.envs import load_env_cfg
+
+    module = sys.modules[UDP_MODULE]
+    devices = load_env_cfg(carry_task["base"]).teleop_devices.devices
+    assert isinstance(devices["udp"], module.UdpSe3Cfg)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:  # a free port
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    devices["udp"].port = port
+    discards = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        device = create_teleop_device("udp", devices, {"R": lambda: discards.append(True)})
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sender.sendto(struct.pack("<7f", 0.01, 0.0, -0.02, 0.0, 0.0, 0.1, -1.0), ("127.0.0.1", port))
+    sender.sendto(b"R", ("127.0.0.1", port))
+    time.sleep(0.2)
+    command = device.advance()
+    assert torch.allclose(command, torch.tensor([0.01, 0.0, -0.02, 0.0, 0.0, 0.1, -1.0]))
+    assert discards == [True]
+    assert torch.allclose(device.advance(), torch.tensor([0.0] * 6 + [-1.0]))  # each datagram moves once
+    sender.close()
+    device._socket.close()

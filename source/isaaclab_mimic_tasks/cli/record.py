@@ -8,15 +8,16 @@ import argparse
 
 from ._viz_args import add_viz_argument
 
-TELEOP_DEVICES = ("scripted", "keyboard", "terminal_keyboard", "spacemouse", "handtracking")
+TELEOP_DEVICES = ("scripted", "keyboard", "terminal_keyboard", "spacemouse")
+"""The usual ones; any other entry of the task's ``teleop_devices`` works too (e.g. a device added by a user)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-IK-Rel-v0", help="gym task ID")
     parser.add_argument(
-        "--teleop_device", default="scripted", choices=TELEOP_DEVICES,
+        "--teleop_device", default="scripted", metavar="|".join(TELEOP_DEVICES),
         help="where actions come from: the scripted expert, the keyboard in the viewer window (with --viz "
-        "newton_gl), the keyboard in this terminal, or a SpaceMouse",
+        "newton_gl), the keyboard in this terminal, a SpaceMouse, or any other device the task's teleop_devices lists",
     )
     parser.add_argument("--dataset_file", default="./datasets/dataset.hdf5", help="HDF5 file to write")
     parser.add_argument("--num_demos", type=int, default=10, help="successful demos to record")

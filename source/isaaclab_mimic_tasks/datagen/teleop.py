@@ -111,6 +111,10 @@ def record_teleop_dataset(
         )
     if os.path.exists(output):
         raise UserInputError(f"{output} exists; remove it or choose another --dataset_file")
+    if device == "spacemouse":
+        from isaaclab_mimic_tasks.devices.spacemouse import check_spacemouse
+
+        check_spacemouse()  # before the simulator starts
     if keymap_path is not None:
         from isaaclab_mimic_tasks.devices.keymap import load_keymap
 

@@ -28,6 +28,25 @@ def _spacemouse_class():
     return Se3SpaceMouse
 
 
+def check_spacemouse() -> None:
+    """Fail in one line, before anything starts, if no supported SpaceMouse is connected or it cannot be opened
+    (the same test Isaac Lab's class makes, once, without its 5 s of retries)."""
+    from isaaclab.devices.spacemouse.utils import resolve_device_name
+
+    se3_spacemouse_class = _spacemouse_class()
+    import isaaclab.devices.spacemouse.se3_spacemouse as se3_spacemouse
+
+    supported = [d for d in se3_spacemouse.hid.enumerate() if resolve_device_name(d, se3_spacemouse_class.SUPPORTED_DEVICES)]
+    if not supported:
+        raise UserInputError(f"no SpaceMouse found: connect it (USB or its receiver), and on Linux {PERMISSION_FIX}")
+    device = se3_spacemouse.hid.device()
+    try:
+        device.open(supported[0]["vendor_id"], supported[0]["product_id"])
+    except OSError:
+        raise UserInputError(f"a SpaceMouse is connected but cannot be opened: {PERMISSION_FIX}") from None
+    device.close()
+
+
 class SpaceMouse(DeviceBase):
     """Isaac Lab's ``Se3SpaceMouse`` (``[dpos, drot, gripper]`` per step), then the cfg's retargeters.
 

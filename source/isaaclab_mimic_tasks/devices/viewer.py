@@ -85,7 +85,8 @@ def enable_viewer(env_cfg, viz: str) -> dict:
 
 def window_closed(env) -> bool:
     """Whether a viewer was opened for ``env`` and the person closed it (ESCAPE or the window's close button)."""
-    return not env.sim.is_running()
+    sim = getattr(env, "sim", None)  # env-like stand-ins without a simulation have no window either
+    return sim is not None and not sim.is_running()
 
 
 class ViewerWindow:
