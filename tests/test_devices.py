@@ -37,7 +37,7 @@ def _gr1t2_keyboard(stream):
 
     cfg = _teleop_cfg(GR1T2, "terminal_keyboard")
     device = TerminalKeyboard(cfg, stream=stream)  # builds the retargeter the task declares
-    return device, device._retargeters[0], cfg
+    return device, cfg
 
 
 def test_gr1t2_keyboard_integrates_increments_switches_hands_clamps_and_toggles_the_hand(terminal):
@@ -49,7 +49,7 @@ def test_gr1t2_keyboard_integrates_increments_switches_hands_clamps_and_toggles_
     )
 
     stream, type_keys = terminal
-    device, retargeter, cfg = _gr1t2_keyboard(stream)
+    device, cfg = _gr1t2_keyboard(stream)
     step = cfg.pos_sensitivity
     left0, right0 = torch.tensor(IDLE_WRIST_POSES["left"]), torch.tensor(IDLE_WRIST_POSES["right"])
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 
 VIZ_CHOICES = ("none", "newton_gl", "newton", "kit", "newton_rtx", "rerun", "viser")
-"""Isaac Lab's values; kit-less only ``newton_gl`` (alias ``newton``) opens a window, the others say why not.
-(The same tuple as :data:`isaaclab_mimic_tasks.devices.viewer.VIZ_CHOICES`, which this module does not import:
-``--help`` stays free of torch.)"""
+"""Isaac Lab's values; kit-less only ``newton_gl`` (alias ``newton``) opens a window, the others say why not
+(:func:`isaaclab_mimic_tasks.devices.viewer.resolve_viz`)."""
 
 
 def add_viz_argument(parser: argparse.ArgumentParser) -> None:

@@ -14,7 +14,6 @@ _EXPORTS = {
     "recording_env_cfg": ".record",
     "RecordStats": ".record",
     "record_teleop_dataset": ".teleop",
-    "TeleopStats": ".teleop",
     "replay_dataset": ".replay",
     "replay_episodes": ".replay",
     "replay_env_cfg": ".replay",

@@ -15,7 +15,7 @@ import os
 import sys
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 
@@ -28,13 +28,6 @@ TELEOP_DEVICE_ENTRIES = {
 }
 """``mimic-tasks record --teleop_device`` name -> the task's ``teleop_devices`` entry. Stock ``keyboard`` entries
 are Isaac Lab's Kit keyboard (kept for its ``record_demos.py``); ours is listed as ``newton_keyboard``."""
-
-
-@dataclass
-class TeleopStats(RecordStats):
-    """Outcome of a session: demos kept, attempts ended (kept, failed or discarded), and how each ended."""
-
-    outcomes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,8 +83,9 @@ def record_teleop_dataset(
     num_success_steps: int | None = None,
     keymap_path: str | None = None,
     max_steps: int | None = None,
-) -> TeleopStats:
-    """Record ``num_demos`` demos of ``task`` driven by ``device`` into ``output`` (which must not exist).
+) -> RecordStats:
+    """Record ``num_demos`` demos of ``task`` driven by ``device`` into ``output`` (which must not exist); the stats
+count demos kept and attempts ended (kept, failed or discarded).
 
     ``viz="newton_gl"`` opens the viewer window (the ``keyboard`` device needs it). ``max_steps`` ends the
     session after that many env steps (demos kept so far are saved), for unattended runs.
@@ -115,15 +109,15 @@ def record_teleop_dataset(
         from isaaclab_mimic_tasks.devices.spacemouse import check_spacemouse
 
         check_spacemouse()  # before the simulator starts
-    if keymap_path is not None:
-        from isaaclab_mimic_tasks.devices.keymap import load_keymap
+    from isaaclab_mimic_tasks.devices.keymap import load_keymap
 
-        load_keymap(keymap_path)  # a bad key map fails before the simulator starts
-        os.environ["MIMIC_TASKS_KEYMAP"] = keymap_path
+    keymap = load_keymap(keymap_path)  # a bad key map fails before the simulator starts
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     staging = staging_path(output)
     env_cfg, success_term = recording_env_cfg(task, 1, staging)
     entry, devices = _device_cfg(env_cfg, task, device)
+    if hasattr(devices[entry], "keymap_path"):  # a keyboard reads the same key map
+        devices[entry].keymap_path = keymap_path
     launch_args = enable_viewer(env_cfg, viz)
     if num_success_steps is None:
         num_success_steps = getattr(env_cfg, "record_success_steps", DEFAULT_RECORD_SUCCESS_STEPS)
@@ -133,7 +127,7 @@ def record_teleop_dataset(
         with open_env(task, num_envs=1, seed=seed, env_cfg=env_cfg, launch_args=launch_args) as env:
             teleop = teleop or _create_device(entry, devices)
             window = open_viewer_window()
-            return _run_session(env, teleop, window, success_term, num_demos, num_success_steps, max_steps)
+            return _run_session(env, teleop, window, keymap, success_term, num_demos, num_success_steps, max_steps)
     finally:
         publish(staging, output)
 
@@ -146,11 +140,10 @@ def _create_device(entry: str, devices: dict):
         return create_teleop_device(entry, devices)
 
 
-def _run_session(env, teleop, window, success_term, num_demos: int, num_success_steps: int, max_steps: int | None):
-    from isaaclab_mimic_tasks.devices.keymap import load_keymap
+def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_success_steps: int,
+                 max_steps: int | None) -> RecordStats:
     from isaaclab_mimic_tasks.envs import SuccessStreak
 
-    keymap = getattr(teleop, "keymap", None) or load_keymap(os.environ.get("MIMIC_TASKS_KEYMAP"))
     flags = _Flags()
     retargeters = [r for r in getattr(teleop, "_retargeters", []) if hasattr(r, "switch_hand")]
     commands = {
@@ -166,8 +159,10 @@ def _run_session(env, teleop, window, success_term, num_demos: int, num_success_
         if window is not None:
             by_key = {keymap.commands[command]: func for command, func in commands.items()}
             window.listen(lambda key: by_key[key]() if key in by_key else None)
-    help_lines = teleop.help_lines() if hasattr(teleop, "help_lines") else str(teleop).splitlines()[1:]
-    help_lines += [] if hasattr(teleop, "keys") else [f"{k}: {c.replace('_', ' ')}" for c, k in keymap.commands.items()]
+    if hasattr(teleop, "keys"):
+        help_lines = teleop.help_lines()
+    else:  # the device's own lines, then the window's command keys
+        help_lines = str(teleop).splitlines()[1:] + keymap.help_lines(("commands",))
     print(f"teleoperating {env.cfg.env_name} with {type(teleop).__name__}; keys:\n  " + "\n  ".join(help_lines))
     if window is not None:
         window.help_lines = help_lines
@@ -179,14 +174,13 @@ def _run_session(env, teleop, window, success_term, num_demos: int, num_success_
     end_effector = getattr(env.cfg, "end_effector", None)  # shown in the status where the task declares one
     streak = SuccessStreak(env, success_term)
     recorder = env.recorder_manager
-    stats = TeleopStats(0, 0, num_envs=1)
+    stats = RecordStats(0, 0, num_envs=1)
     last = "-"
     start = time.perf_counter()
 
     def restart(outcome: str) -> None:
         nonlocal last
         stats.attempts += 1
-        stats.outcomes.append(outcome)
         last = outcome
         teleop.reset()
         streak.reset()
@@ -231,7 +225,7 @@ def _run_session(env, teleop, window, success_term, num_demos: int, num_success_
     return stats
 
 
-def _status_text(stats: TeleopStats, num_demos: int, last: str, teleop, held: int = 0, eef=None) -> str:
+def _status_text(stats: RecordStats, num_demos: int, last: str, teleop, held: int = 0, eef=None) -> str:
     parts = [f"recording | demos {stats.demos}/{num_demos} | step {stats.steps}", f"last attempt: {last}"]
     if held:
         parts.append(f"success held {held}")

@@ -91,16 +91,19 @@ class KeyboardDeviceCfg(DeviceCfg):
     gripper_term: bool = True
     """Append the gripper command (+1 open, -1 closed), as Isaac Lab's ``Se3Keyboard`` does."""
     keymap_path: str | None = None
-    """Key map file; None: ``config/teleop_keymap.toml`` (or ``$MIMIC_TASKS_KEYMAP``)."""
+    """Key map file; None: ``config/teleop_keymap.toml``."""
 
 
 class _KeyboardDevice(DeviceBase):
     """The common part of both keyboards: key map, command state, Se3 output, retargeting."""
 
+    title = "Keyboard"
+    """The first line of ``str(device)``, above the key map."""
+
     def __init__(self, cfg: KeyboardDeviceCfg, retargeters=None):
         super().__init__(build_retargeters(cfg) if retargeters is None else retargeters)
         self.cfg = cfg
-        self.keymap = load_keymap(cfg.keymap_path or os.environ.get("MIMIC_TASKS_KEYMAP"))
+        self.keymap = load_keymap(cfg.keymap_path)
         self.keys = KeyCommand(self.keymap, cfg.pos_sensitivity, cfg.rot_sensitivity)
         for retargeter in self._retargeters:  # a bimanual retargeter: the switch_hand key changes its active side
             if hasattr(retargeter, "switch_hand"):
@@ -124,9 +127,14 @@ class _KeyboardDevice(DeviceBase):
     def help_lines(self) -> list[str]:
         return self.keymap.help_lines()
 
+    def __str__(self) -> str:
+        return f"{self.title}:\n\t" + "\n\t".join(self.help_lines())
+
 
 class NewtonKeyboard(_KeyboardDevice):
     """Keys of the Newton viewer window (``--viz newton_gl``): press and release events, held keys move on."""
+
+    title = "Keyboard in the Newton viewer window"
 
     def __init__(self, cfg: NewtonKeyboardCfg, retargeters=None):
         super().__init__(cfg, retargeters)
@@ -145,9 +153,6 @@ class NewtonKeyboard(_KeyboardDevice):
         self.window.pump_events()
         return super().advance()
 
-    def __str__(self) -> str:
-        return "Keyboard in the Newton viewer window:\n\t" + "\n\t".join(self.help_lines())
-
 
 @configclass
 class NewtonKeyboardCfg(KeyboardDeviceCfg):
@@ -160,6 +165,8 @@ class TerminalKeyboard(_KeyboardDevice):
     The terminal is put in cbreak mode (no echo, no line buffering; Ctrl-C still interrupts) while the device
     lives and restored by :meth:`close` (called at exit too).
     """
+
+    title = "Keyboard in this terminal (one step per key press)"
 
     def __init__(self, cfg: TerminalKeyboardCfg, retargeters=None, stream=None):
         super().__init__(cfg, retargeters)
@@ -177,7 +184,6 @@ class TerminalKeyboard(_KeyboardDevice):
         atexit.register(self.close)
         # longest sequence first, so an arrow key is not read as ESCAPE followed by letters
         self._sequences = sorted(((seq, key) for key, seq in TERMINAL_SEQUENCES.items()), key=lambda s: -len(s[0]))
-        self._pending = ""
 
     def close(self) -> None:
         """Give the terminal its settings back."""
@@ -192,12 +198,12 @@ class TerminalKeyboard(_KeyboardDevice):
 
     def poll(self) -> None:
         """Read what was typed since the last call and press those keys (called by ``advance``)."""
+        text = ""
         while select.select([self._fd], [], [], 0)[0]:
             data = os.read(self._fd, 1024)
             if not data:
                 break
-            self._pending += data.decode(errors="ignore")
-        text, self._pending = self._pending, ""
+            text += data.decode(errors="ignore")
         while text:
             for sequence, key in self._sequences:
                 if text.startswith(sequence) or text[0].lower() == sequence:  # shift+letter: the letter
@@ -211,9 +217,6 @@ class TerminalKeyboard(_KeyboardDevice):
     def advance(self) -> torch.Tensor:
         self.poll()
         return super().advance()
-
-    def __str__(self) -> str:
-        return "Keyboard in this terminal (one step per key press):\n\t" + "\n\t".join(self.help_lines())
 
 
 @configclass

@@ -92,7 +92,8 @@ def load_keymap(path: str | None = None) -> KeyMap:
         raise UserInputError(f"key map {path} is not valid TOML: {error}") from None
     sections = {"motion": tuple(MOTION_AXES), "commands": COMMANDS, "annotate": ANNOTATE_COMMANDS}
     parsed: dict[str, dict[str, str]] = {}
-    bound: dict[str, str] = {}
+    # annotation keys are used in another session than motion and command keys: they may overlap those
+    bound: dict[str, dict[str, str]] = {"teleop": {}, "annotate": {}}
     for section, actions in sections.items():
         table = data.get(section, {})
         unknown = sorted(set(table) - set(actions))
@@ -115,13 +116,9 @@ def load_keymap(path: str | None = None) -> KeyMap:
             if key in VIEWER_KEYS or (key == "ESCAPE" and action != "save_and_quit"):
                 reason = VIEWER_KEYS.get(key, "closes the viewer window")
                 raise UserInputError(f"key map {path}: {key} for {where} {reason}; choose another key")
-            # annotation keys are used in another session than motion and command keys: they may overlap them
-            clash = bound.get(key) if section != "annotate" else next(
-                (other for other in parsed["annotate"] if parsed["annotate"][other] == key), None
-            )
-            if clash:
-                raise UserInputError(f"key map {path}: {key} is bound to both {clash} and {where}")
-            if section != "annotate":
-                bound[key] = where
+            session = bound["annotate" if section == "annotate" else "teleop"]
+            if key in session:
+                raise UserInputError(f"key map {path}: {key} is bound to both {session[key]} and {where}")
+            session[key] = where
             parsed[section][action] = key
     return KeyMap(parsed["motion"], parsed["commands"], parsed["annotate"], path)

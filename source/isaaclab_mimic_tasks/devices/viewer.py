@@ -17,9 +17,6 @@ from collections.abc import Callable
 
 from isaaclab_mimic_tasks.errors import UserInputError
 
-VIZ_CHOICES = ("none", "newton_gl", "newton", "kit", "newton_rtx", "rerun", "viser")
-"""Isaac Lab's ``--viz`` values (``newton`` is its deprecated alias of ``newton_gl``)."""
-
 WINDOW_SIZE = (1024, 640)
 """Window size (px): at 1024x640 without shadows, a step with the window costs about as much as without on the
 CPU (llvmpipe), see ``docs/devices.md``."""
