@@ -86,7 +86,7 @@ def test_reset_ranges_from_one_place():
 
 def test_subtask_signals_order_and_success_only_in_basket():
     """Scripted episodes: reach < grasp < lift < place rise in order; success fires once the ketchup is in
-    the basket, and never for a ketchup dropped beside it (env 1)."""
+    the basket and at rest (after it fell in: later than place), and never for a ketchup dropped beside it (env 1)."""
     cfg = load_env_cfg(MIMIC_TASK, num_envs=2)
     success_params = cfg.terminations.success.params
     place_params = cfg.observations.subtask_terms.place.params
@@ -96,7 +96,7 @@ def test_subtask_signals_order_and_success_only_in_basket():
         expert.reset()
         expert.place_offset[1] = torch.tensor([0.0, -0.17])  # release beside the basket
         first_rise = {name: torch.full((2,), -1) for name in ("reach", "grasp", "lift", "place", "success")}
-        inside_when_success = []
+        inside_when_success, speed_when_success = [], []
         for step in range(160):
             obs, *_ = env.step(expert.advance())
             signals = dict(obs["subtask_terms"])
@@ -106,14 +106,16 @@ def test_subtask_signals_order_and_success_only_in_basket():
                 first_rise[name][rising] = step
             if signals["success"].any():
                 inside_when_success.append(mdp.object_in_region(env, **place_params)[signals["success"] > 0.5])
+                speed_when_success.append(mdp.object_speed(env, success_params["object_cfg"])[signals["success"] > 0.5])
         order = [first_rise[name][0].item() for name in ("reach", "grasp", "lift", "place", "success")]
         assert all(step >= 0 for step in order), first_rise
-        assert order == sorted(order) and len(set(order[:4])) == 4, first_rise
+        assert order == sorted(order) and len(set(order)) == 5, first_rise
         # beside the basket: lifted and released, but no place and no success
         assert first_rise["lift"][1] >= 0
         assert first_rise["place"][1] < 0 and first_rise["success"][1] < 0
         assert mdp.object_in_region(env, **place_params)[1] == 0
         assert torch.cat(inside_when_success).all()
+        assert (torch.cat(speed_when_success) < success_params["max_speed"]).all()
 
 
 def test_mimic_api_shapes_and_round_trip():

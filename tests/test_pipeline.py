@@ -81,6 +81,18 @@ def test_verbose_lets_isaac_lab_print(monkeypatch, capsys):
         assert ("[INFO]" in capsys.readouterr().out) == bool(verbose)
 
 
+def test_every_demo_ends_with_the_ketchup_at_rest_in_the_basket(pipeline_dir):
+    """Recorded and generated demos end once the ketchup has settled, not while it still falls into the basket:
+    over their last 5 frames it moves less than 5 cm/s allows (12.5 mm), ending beside the basket's centre."""
+    for name in ("source", "generated"):
+        with h5py.File(pipeline_dir / "datasets" / f"{name}.hdf5", "r") as f:
+            assert len(f["data"]), name
+            for demo in f["data"].values():
+                ketchup, basket = demo["obs/ketchup_pose"][-5:, :3], demo["obs/basket_pose"][-1, :3]
+                assert np.linalg.norm(ketchup[-1] - ketchup[0]) < 0.0125, (name, demo.name)
+                assert np.linalg.norm(ketchup[-1, :2] - basket[:2]) < 0.12, (name, demo.name)
+
+
 def test_robomimic_reads_recorded_annotated_and_generated_files(pipeline_dir):
     import robomimic.utils.obs_utils as ObsUtils
     from robomimic.utils.dataset import SequenceDataset

@@ -125,6 +125,7 @@ def quiet_simulator() -> Iterator[None]:
     for logger, threshold in zip(loggers, thresholds.values()):
         logger.setLevel(max(logger.getEffectiveLevel(), threshold))
     _quiet_warp()
+    _quiet_timers()
     try:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             # Isaac Lab 3.0 warns about APIs it still uses itself
@@ -135,6 +136,14 @@ def quiet_simulator() -> Iterator[None]:
         _quiet_warp()  # imported meanwhile (by gym.make): its kernel-load lines come later, during env.step
         for logger, level in zip(loggers, levels):
             logger.setLevel(level)
+
+
+def _quiet_timers() -> None:
+    """Isaac Lab's timer lines off (e.g. "CUDA graph took:", printed at the first env.step when the physics step is
+    captured, outside any quiet block)."""
+    from isaaclab.utils.timer import Timer
+
+    Timer.enable_display_output = False
 
 
 def _quiet_warp() -> None:

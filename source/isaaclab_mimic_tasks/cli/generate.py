@@ -13,6 +13,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num_envs", type=int, default=4, help="environments generating at once")
     parser.add_argument("--generation_num_trials", type=int, default=None, help="demos to generate (default: the task's datagen config)")
     parser.add_argument("--num_success_steps", type=int, default=5, help="steps the success must hold at the end of a demo")
+    parser.add_argument("--settle_steps", type=int, default=10,
+                        help="steps the robot may hold still after Mimic's trajectory while the object comes to rest")
     parser.add_argument("--max_num_failures", type=int, default=None, help="stop after this many failed attempts in one run")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generation (same seed, same demos)")
     parser.add_argument("--split_ratio", type=float, default=0.1, help="share of demos in mask/valid (added at the end)")
@@ -25,6 +27,7 @@ def main(args: argparse.Namespace) -> int:
     stats = generate_dataset(
         args.task, args.input_file, args.output_file, args.num_envs, args.generation_num_trials, args.seed,
         args.num_success_steps, args.max_num_failures, None if args.no_split else args.split_ratio,
+        args.settle_steps,
     )
     print(
         f"{stats.demos} demos in {args.output_file}: {stats.demos}/{stats.attempts} attempts succeeded "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import MISSING
 
-from isaaclab_newton.physics import MJWarpSolverCfg, NewtonCfg, NewtonShapeCfg
+from isaaclab_newton.physics import NewtonCfg, NewtonShapeCfg
 
 import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
@@ -37,6 +37,7 @@ from isaaclab_mimic_tasks.devices import (
 )
 from isaaclab_mimic_tasks.tasks.common import CameraViewCfg
 from isaaclab_mimic_tasks.tasks.common.mdp.pink_actions import StepwisePinkIKActionCfg
+from isaaclab_mimic_tasks.tasks.common.physics import CpuGraphMJWarpSolverCfg
 
 from . import mdp
 
@@ -224,7 +225,7 @@ def newton_cpu_physics() -> NewtonCfg:
     """MuJoCo Warp settings of the upstream Newton preset of this task, with the Panda's contact stiffness and MuJoCo
     Warp's default line search (the preset's 15 iterations ran out in contact and printed a warning every step)."""
     return NewtonCfg(
-        solver_cfg=MJWarpSolverCfg(
+        solver_cfg=CpuGraphMJWarpSolverCfg(
             solver="newton",
             integrator="implicitfast",
             cone="elliptic",
@@ -235,7 +236,7 @@ def newton_cpu_physics() -> NewtonCfg:
             use_mujoco_contacts=False,
         ),
         default_shape_cfg=NewtonShapeCfg(ke=1.0e4, kd=200.0),
-        use_cuda_graph=False,
+        use_cuda_graph=True,  # on the CPU too: the step replays from a Warp graph (tasks/common/cpu_graph_manager.py)
     )
 
 

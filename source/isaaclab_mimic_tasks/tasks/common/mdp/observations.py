@@ -22,6 +22,7 @@ __all__ = [
     "gripper_pos",
     "object_in_region",
     "object_pose",
+    "object_speed",
     "point_in_object_w",
 ]
 
@@ -99,3 +100,8 @@ def object_in_region(
     delta_w = env.scene[object_cfg.name].data.root_pos_w.torch - point_in_object_w(env, container_cfg, center)
     delta_local = math_utils.quat_apply_inverse(container.data.root_quat_w.torch, delta_w)
     return (delta_local.abs() <= torch.tensor(half_size, device=env.device)).all(dim=-1).float()
+
+
+def object_speed(env: ManagerBasedRLEnv, object_cfg: SceneEntityCfg) -> torch.Tensor:
+    """Linear speed (m/s) of the object, (N,)."""
+    return torch.linalg.vector_norm(env.scene[object_cfg.name].data.root_lin_vel_w.torch, dim=-1)

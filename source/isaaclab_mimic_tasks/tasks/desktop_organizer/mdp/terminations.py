@@ -8,7 +8,7 @@ import torch
 
 from isaaclab.managers import SceneEntityCfg
 
-from isaaclab_mimic_tasks.tasks.common.mdp import object_in_region
+from isaaclab_mimic_tasks.tasks.common.mdp import object_in_region, object_speed
 
 from .observations import eef_near_object, gripper_open
 
@@ -27,11 +27,17 @@ def object_placed_in_container(
     container_cfg: SceneEntityCfg,
     region: tuple[tuple[float, float, float], tuple[float, float, float]],
     grasp_point: tuple[float, float, float],
+    max_speed: float = 0.05,
 ) -> torch.Tensor:
-    """Success: the object rests inside the container's ``region`` and the gripper has let go of it."""
+    """Success: the object is inside the container's ``region``, at rest (slower than ``max_speed`` m/s), and the
+    gripper has let go of it.
+
+    Without the speed bound the term fired as the object fell into the region: demos ended with it still falling.
+    """
     inside = object_in_region(env, object_cfg, container_cfg, region).bool()
+    resting = object_speed(env, object_cfg) < max_speed
     away = ~eef_near_object(env, end_effector, object_cfg, grasp_point, threshold=0.03).bool()
-    return inside & (gripper_open(env, end_effector) | away)
+    return inside & resting & (gripper_open(env, end_effector) | away)
 
 
 def object_off_table(env: ManagerBasedRLEnv, object_cfg: SceneEntityCfg, minimum_height: float = -0.05) -> torch.Tensor:

@@ -15,7 +15,7 @@ from .hand import hand_closure
 if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv
 
-__all__ = ["object_in_hand", "object_lifted_in_hand", "object_obs", "object_speed", "wrist_pos", "wrist_quat"]
+__all__ = ["object_in_hand", "object_lifted_in_hand", "object_obs", "wrist_pos", "wrist_quat"]
 
 
 def wrist_pos(env: ManagerBasedRLEnv, frame: str, asset_cfg: SceneEntityCfg = SceneEntityCfg("robot")) -> torch.Tensor:
@@ -74,8 +74,3 @@ def object_lifted_in_hand(
     obj = env.scene[object_cfg.name]
     raised = obj.data.root_pos_w.torch[:, 2] - env.scene.env_origins[:, 2] > obj.cfg.init_state.pos[2] + height
     return raised.float() * object_in_hand(env, frame, side, grasp_point, object_cfg)
-
-
-def object_speed(env: ManagerBasedRLEnv, object_cfg: SceneEntityCfg) -> torch.Tensor:
-    """Linear speed (m/s) of the object, (N,)."""
-    return torch.linalg.vector_norm(env.scene[object_cfg.name].data.root_lin_vel_w.torch, dim=-1)

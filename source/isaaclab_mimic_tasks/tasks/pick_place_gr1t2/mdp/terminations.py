@@ -8,9 +8,9 @@ import torch
 
 from isaaclab.managers import SceneEntityCfg
 
-from isaaclab_mimic_tasks.tasks.common.mdp import object_in_region
+from isaaclab_mimic_tasks.tasks.common.mdp import object_in_region, object_speed
 
-from .observations import object_in_hand, object_speed
+from .observations import object_in_hand
 
 if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv

@@ -1,0 +1,68 @@
+"""Newton physics on the CPU with its step captured into a Warp graph.
+
+Isaac Lab 3.0's :class:`NewtonManager` captures the physics step into a graph only on CUDA (``"cuda" in device`` in
+``step`` and ``_invalidate_graph``). Warp >= 1.17 captures CPU launches too (``wp.capture_begin(device="cpu")``,
+replayed in C++ by ``wp.capture_launch``), which removes most of Warp's per-launch Python overhead, the bulk of a
+CPU physics step (~170 launches). :class:`NewtonCpuGraphMJWarpManager` is that one change, selected by a config
+(:class:`~isaaclab_mimic_tasks.tasks.common.physics.CpuGraphMJWarpSolverCfg`, through the ``class_type`` Isaac Lab reads): everything else, when a graph is
+captured and when it is dropped (resets, model changes), is Isaac Lab's CUDA-graph logic. Remove it once Isaac Lab
+captures on the CPU itself.
+
+Only Warp launches are replayed: a callback that does its work in torch or Python inside the captured region
+would run once, at capture. ``tests/test_physics.py`` checks that a captured and an uncaptured run give the same
+trajectory for every task.
+"""
+
+from __future__ import annotations
+
+import warp as wp
+from isaaclab.physics import PhysicsManager
+from isaaclab_newton.physics.mjwarp_manager import NewtonMJWarpManager
+from isaaclab_newton.physics.newton_manager import NewtonManager
+
+__all__ = ["NewtonCpuGraphMJWarpManager"]
+
+
+def _on_cpu() -> bool:
+    device = PhysicsManager._device
+    return device is not None and "cuda" not in device
+
+
+class NewtonCpuGraphMJWarpManager(NewtonMJWarpManager):
+    """MuJoCo Warp manager that also captures its step into a graph on the CPU (``use_cuda_graph=True``).
+
+    Its name starts with "Newton" because Isaac Lab picks the asset backends by the manager's name."""
+
+    @classmethod
+    def _invalidate_graph(cls) -> None:
+        super()._invalidate_graph()  # drops the graph; schedules a capture on CUDA only
+        cfg = PhysicsManager._cfg
+        if _on_cpu() and cfg is not None and cfg.use_cuda_graph and cls._supports_cuda_graph_capture():
+            NewtonManager._graph_capture_pending = True
+
+    @classmethod
+    def _capture_graph(cls, capture_target):
+        if not _on_cpu():
+            return super()._capture_graph(capture_target)
+        with wp.ScopedCapture(device=PhysicsManager._device) as capture:
+            capture_target()
+        return capture.graph
+
+    # ``step`` launches a graph only on CUDA and otherwise calls these two eagerly: replay the CPU graph here.
+    @classmethod
+    def _simulate_full(cls) -> None:
+        if not cls._replay_cpu_graph():
+            super()._simulate_full()
+
+    @classmethod
+    def _simulate_physics_only(cls) -> None:
+        if not cls._replay_cpu_graph():
+            super()._simulate_physics_only()
+
+    @classmethod
+    def _replay_cpu_graph(cls) -> bool:
+        graph = NewtonManager._graph
+        if graph is None or not _on_cpu():
+            return False
+        wp.capture_launch(graph)
+        return True
