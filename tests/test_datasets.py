@@ -301,3 +301,56 @@ def test_info_summary(tmp_path):
     result = cli("info", path, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(json.dumps(summary))
+
+
+# --- merge ----------------------------------------------------------------------------------------------------
+
+
+def _datasets_of(group) -> dict[str, bytes]:
+    """Every dataset under ``group`` by path, as bytes, and every attribute as its repr."""
+    found = {f"@{k}": repr(v) for k, v in group.attrs.items()}
+    group.visititems(lambda name, item: found.__setitem__(name, item[()].tobytes()) if isinstance(item, h5py.Dataset) else None)
+    return found
+
+
+def test_merge_keeps_every_demo_byte_identical_with_its_provenance(tmp_path):
+    from isaaclab_mimic_tasks.datasets.merge import merge_datasets
+
+    first, second = make_dataset(tmp_path / "a.hdf5", num_demos=3), make_dataset(tmp_path / "b.hdf5", num_demos=2, length=7)
+    before = digest(first), digest(second)
+    count = merge_datasets([first, second], tmp_path / "merged.hdf5", provenance=[{"shard": 0}, {"shard": 1}])
+    assert count == 5 and (digest(first), digest(second)) == before
+    with h5py.File(tmp_path / "merged.hdf5", "r") as merged:
+        assert demo_names(merged) == [f"demo_{i}" for i in range(5)] and dataset_task(merged) == TASK
+        assert merged["data"].attrs["total"] == sum(20 + i for i in range(3)) + sum(7 + i for i in range(2))
+        origins = [(first, f"demo_{i}", 0) for i in range(3)] + [(second, f"demo_{i}", 1) for i in range(2)]
+        for index, (path, name, shard) in enumerate(origins):
+            demo = merged[f"data/demo_{index}"]
+            assert json.loads(demo.attrs["merged_from"]) == {"file": str(path), "demo": name, "shard": shard}
+            with h5py.File(path, "r") as source:
+                expected = _datasets_of(source[f"data/{name}"])
+            got = _datasets_of(demo)
+            got.pop("@merged_from")
+            assert got == expected
+
+
+@pytest.mark.parametrize("case", ["other_task", "not_hdf5", "no_demos", "output_exists"])
+def test_merge_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path, case):
+    from isaaclab_mimic_tasks.datasets.merge import merge_datasets
+
+    good = make_dataset(tmp_path / "good.hdf5", num_demos=2)
+    output = tmp_path / "merged.hdf5"
+    if case == "other_task":
+        other, expected = make_dataset(tmp_path / "other.hdf5", task=OTHER_TASK), "different tasks"
+    elif case == "not_hdf5":
+        other, expected = bad_input_file("not_hdf5", good, tmp_path), "not an HDF5 file"
+    elif case == "no_demos":
+        other, expected = make_dataset(tmp_path / "empty.hdf5", num_demos=0), "holds no demos"
+    else:
+        other, expected = make_dataset(tmp_path / "second.hdf5"), "exists"
+        output.write_bytes(b"keep me")
+    with pytest.raises(UserInputError) as error:
+        merge_datasets([good, other], output)
+    assert expected in str(error.value) and "\n" not in str(error.value)
+    assert (output.read_bytes() == b"keep me") if case == "output_exists" else not output.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary file left

@@ -19,16 +19,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the generation (same seed, same demos)")
     parser.add_argument("--split_ratio", type=float, default=0.1, help="share of demos in mask/valid (added at the end)")
     parser.add_argument("--no_split", action="store_true", help="do not add mask/train and mask/valid")
+    parser.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                        help="shard the trials over Ray workers: a cluster's address (ray start --head prints it; "
+                             "'auto': the one on this machine), or none to start Ray on this machine for the run")
+    parser.add_argument("--workers", type=int, default=2, help="with --ray: shards, one Ray worker process each")
 
 
 def main(args: argparse.Namespace) -> int:
-    from isaaclab_mimic_tasks.datagen import generate_dataset
+    split_ratio = None if args.no_split else args.split_ratio
+    if args.ray is not None:
+        from isaaclab_mimic_tasks.datagen.distributed import generate_on_ray
+        from isaaclab_mimic_tasks.envs import load_mimic_env_cfg
 
-    stats = generate_dataset(
-        args.task, args.input_file, args.output_file, args.num_envs, args.generation_num_trials, args.seed,
-        args.num_success_steps, args.max_num_failures, None if args.no_split else args.split_ratio,
-        args.settle_steps,
-    )
+        trials = args.generation_num_trials or load_mimic_env_cfg(args.task).datagen_config.generation_num_trials
+        stats = generate_on_ray(
+            args.task, args.input_file, args.output_file, args.num_envs, trials, args.workers, args.ray or None,
+            seed=args.seed, split_ratio=split_ratio, num_success_steps=args.num_success_steps,
+            max_num_failures=args.max_num_failures, settle_steps=args.settle_steps,
+        )
+    else:
+        from isaaclab_mimic_tasks.datagen import generate_dataset
+
+        stats = generate_dataset(
+            args.task, args.input_file, args.output_file, args.num_envs, args.generation_num_trials, args.seed,
+            args.num_success_steps, args.max_num_failures, split_ratio, args.settle_steps,
+        )
     print(
         f"{stats.demos} demos in {args.output_file}: {stats.demos}/{stats.attempts} attempts succeeded "
         f"({100 * stats.success_rate:.0f}%), {stats.demos_per_minute:.1f} demos/min, "

@@ -11,6 +11,8 @@ three ways:
   last commanded, for up to ``--settle_steps`` more steps while the object settles;
 - **resumable**: every kept demo is appended to the output and flushed at once; rerunning with the same
   output continues up to ``--generation_num_trials`` demos (Ctrl-C leaves a readable file);
+- **provenance**: each demo's attribute ``mimic_source_demos`` (JSON) names, per end effector, the source demo
+  Mimic took each subtask's segment from;
 - **accounting**: attempts, failures by the first subtask not reached (per end effector, and as one label per
   attempt), env-steps and time are stored in the output's ``data`` attribute ``mimic_generation`` (JSON) and
   shown by ``mimic-tasks info``.
@@ -36,6 +38,7 @@ import torch
 from tqdm import tqdm
 
 GENERATION_ATTR = "mimic_generation"
+SOURCE_DEMOS_ATTR = "mimic_source_demos"
 
 
 @dataclass
@@ -73,8 +76,47 @@ class GenerationStats:
         return self.env_steps / max(self.seconds, 1e-9)
 
 
+def _episode_names(path: str) -> list[str]:
+    """Demo names in the order Mimic's ``DataGenInfoPool`` loads them (its source demo indices)."""
+    from isaaclab.utils.datasets import HDF5DatasetFileHandler
+
+    handler = HDF5DatasetFileHandler()
+    handler.open(path)
+    try:
+        return list(handler.get_episode_names())
+    finally:
+        handler.close()
+
+
+def _source_tracking_generator(env, pool, input_file: str):
+    """Mimic's ``DataGenerator``, noting per environment which source demo each subtask's segment comes from
+    (``generator.source_demos[env_id][eef]``: demo names, one per subtask)."""
+    from isaaclab_mimic.datagen.data_generator import DataGenerator
+
+    names = _episode_names(input_file)
+
+    class SourceTrackingGenerator(DataGenerator):
+        def generate_eef_subtask_trajectory(
+            self, env_id, eef_name, subtask_ind, all_randomized_subtask_boundaries, runtime_subtask_constraints_dict,
+            selected_src_demo_inds,
+        ):
+            trajectory = super().generate_eef_subtask_trajectory(
+                env_id, eef_name, subtask_ind, all_randomized_subtask_boundaries, runtime_subtask_constraints_dict,
+                selected_src_demo_inds,
+            )  # selected_src_demo_inds[eef_name] now holds the source demo of this segment
+            chosen = self.source_demos.setdefault(env_id, {}).setdefault(eef_name, [])
+            chosen.append(names[int(selected_src_demo_inds[eef_name])])
+            return trajectory
+
+    generator = SourceTrackingGenerator(env=env, src_demo_datagen_info_pool=pool)
+    generator.source_demos = {}
+    return generator
+
+
 class _Output:
     """The output dataset, opened for appending; every demo is flushed as soon as it is written."""
+
+    on_demo = None
 
     def __init__(self, path: str, task: str, stats: GenerationStats):
         from isaaclab.utils.datasets import HDF5DatasetFileHandler
@@ -87,10 +129,14 @@ class _Output:
         self.stats = stats
         self.save_stats()
 
-    def write(self, episode) -> None:
+    def write(self, episode, source_demos: dict[str, list[str]]) -> None:
         self.handler.write_episode(episode)
+        demo = self.handler._hdf5_data_group[f"demo_{self.handler.get_num_episodes() - 1}"]
+        demo.attrs[SOURCE_DEMOS_ATTR] = json.dumps(source_demos)
         self.stats.demos += 1
         self.save_stats()
+        if self.on_demo is not None:
+            self.on_demo(self.stats)
 
     def save_stats(self) -> None:
         self.handler._hdf5_data_group.attrs[GENERATION_ATTR] = json.dumps(asdict(self.stats))
@@ -167,9 +213,14 @@ def generate_dataset(
     max_num_failures: int | None = None,
     split_ratio: float | None = 0.1,
     settle_steps: int = 10,
+    on_demo=None,
+    on_start=None,
 ) -> GenerationStats:
-    """Generate demos until ``output_file`` holds ``generation_num_trials`` of them (resuming if it exists)."""
-    from isaaclab_mimic.datagen.data_generator import DataGenerator
+    """Generate demos until ``output_file`` holds ``generation_num_trials`` of them (resuming if it exists).
+
+    ``on_start(stats)`` is called once the environments run, ``on_demo(stats)`` after each demo is written (e.g.
+    to report progress; :mod:`~isaaclab_mimic_tasks.datagen.distributed` does).
+    """
     from isaaclab_mimic.datagen.datagen_info_pool import DataGenInfoPool
     from isaaclab_mimic.datagen.generation import setup_env_config
     from isaaclab.managers import DatasetExportMode
@@ -214,10 +265,13 @@ def generate_dataset(
     with open_env(task, num_envs=num_envs, seed=run_seed, env_cfg=env_cfg) as env:
         pool = DataGenInfoPool(env, env.cfg, env.device)
         pool.load_from_dataset_file(input_file)
-        generator = DataGenerator(env=env, src_demo_datagen_info_pool=pool)
+        generator = _source_tracking_generator(env, pool, input_file)
         output = _Output(output_file, task, stats)
         output.handler.add_env_args(env.recorder_manager.get_ep_meta())
         stats.runs += 1
+        output.on_demo = on_demo
+        if on_start is not None:
+            on_start(stats)
         try:
             with _without_stdout_lines(IDLE_SUBTASK_NOTE):
                 _run_generation(
@@ -296,6 +350,7 @@ def _run_generation(
     async def attempt_forever(env_id: int):
         nonlocal failures_this_run
         while True:
+            generator.source_demos[env_id] = {}
             await generator.generate(
                 env_id=env_id, success_term=success_term, env_reset_queue=reset_queue,
                 env_action_queue=action_queue, export_demo=False,
@@ -308,7 +363,7 @@ def _run_generation(
                 episode = env.recorder_manager.get_episode(env_id)
                 episode.pre_export()
                 episode.success = True
-                output.write(episode)
+                output.write(episode, generator.source_demos[env_id])
                 bar.update(1)
             else:
                 stats.attempts += 1
