@@ -1,4 +1,5 @@
-"""Env-steps/s of a task at 1 and 16 environments, the share of time in IK, and the physics limit.
+"""Env-steps/s of a task at 1 and 16 environments (16 also with the physics step not graph-captured), the share of
+time in IK, and the physics limit.
 
 The limit is the same model (Newton's MuJoCo export of the 1-env scene) stepped with raw MuJoCo C
 (``mujoco.mj_step``), with the same dt and decimation; the printed ratios are measured in this one run.
@@ -40,12 +41,16 @@ def _time_ik(env) -> list[float]:
     return spent
 
 
-def isaaclab_rate(task: str, num_envs: int, steps: int, mjcf_path: str | None = None) -> tuple[float, float | None]:
+def isaaclab_rate(
+    task: str, num_envs: int, steps: int, mjcf_path: str | None = None, captured: bool = True
+) -> tuple[float, float | None]:
     """Env-steps/s of Isaac Lab's env.step with the scripted expert driving every environment, and the share of
-    that time spent in Pink IK (None if the task has none)."""
+    that time spent in Pink IK (None if the task has none). ``captured=False``: the physics step runs eagerly,
+    not replayed from its Warp graph (``tasks/common/cpu_graph_manager.py``)."""
     from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
 
     cfg = load_env_cfg(task, num_envs=num_envs)
+    cfg.sim.physics.use_cuda_graph = captured
     if mjcf_path:
         cfg.sim.physics.solver_cfg.save_to_mjcf = mjcf_path
     with open_env(task, num_envs=num_envs, seed=0, env_cfg=cfg) as env:
@@ -87,6 +92,7 @@ def main() -> None:
         one, ik_one = isaaclab_rate(args.task, 1, args.steps, mjcf_path=mjcf)
         limit = mujoco_rate(mjcf, decimation, args.steps * 5)
     sixteen, ik_sixteen = isaaclab_rate(args.task, 16, args.steps)
+    eager, ik_eager = isaaclab_rate(args.task, 16, args.steps, captured=False)
     print(args.task)
     print(f"{'setting':34s} {'env-steps/s':>12s} {'vs MuJoCo C':>12s} {'time in IK':>11s}")
 
@@ -96,7 +102,8 @@ def main() -> None:
     print(f"{'raw MuJoCo C, 1 env (limit)':34s} {limit:12.1f} {1.0:12.2f} {'-':>11s}")
     print(f"{'Isaac Lab + Newton MJWarp, 1 env':34s} {one:12.1f} {one / limit:12.3f} {share(ik_one)}")
     print(f"{'Isaac Lab + Newton MJWarp, 16 envs':34s} {sixteen:12.1f} {sixteen / limit:12.3f} {share(ik_sixteen)}")
-    print(f"16 envs vs 1 env: {sixteen / one:.1f}x")
+    print(f"{'the same, step not graph-captured':34s} {eager:12.1f} {eager / limit:12.3f} {share(ik_eager)}")
+    print(f"16 envs vs 1 env: {sixteen / one:.1f}x; graph-captured vs eager step at 16 envs: {sixteen / eager:.2f}x")
 
 
 if __name__ == "__main__":

@@ -38,14 +38,18 @@ PROFILE_PARTS = {
 Pink IK run inside the action terms; Mimic's coroutine is timed only while it runs, not while it waits)."""
 
 
-def profile_shares(stats: pstats.Stats, total_function=("isaaclab_mimic_tasks/datagen/generate.py", "_run_generation")):
-    """Share of the generation loop's time spent in each of :data:`PROFILE_PARTS`."""
-    cumulative = {}
+LOOP_PARTS = (("isaaclab/envs/manager_based_rl_env.py", "step"), ("asyncio/base_events.py", "run_until_complete"))
+"""The generation loop: the batched env.step, and the event loop running Mimic's coroutines between steps."""
+
+
+def profile_shares(stats: pstats.Stats) -> dict[str, float]:
+    """Share of the generation loop's time (:data:`LOOP_PARTS`) spent in each of :data:`PROFILE_PARTS`."""
+    cumulative, total = {}, 0.0
     for (filename, _, name), (_, _, _, cum, _) in stats.stats.items():
-        for label, (suffix, function) in {**PROFILE_PARTS, "total": total_function}.items():
+        total += sum(cum for suffix, function in LOOP_PARTS if filename.endswith(suffix) and name == function)
+        for label, (suffix, function) in PROFILE_PARTS.items():
             if filename.endswith(suffix) and name == function:
                 cumulative[label] = cumulative.get(label, 0.0) + cum
-    total = cumulative.pop("total", 0.0)
     return {label: cumulative.get(label, 0.0) / max(total, 1e-9) for label in PROFILE_PARTS}
 
 
