@@ -120,16 +120,21 @@ def generate_on_ray(
     shard_files = [os.path.join(folder, f"shard_{k}.hdf5") for k in range(workers)]
 
     env_vars = {name: os.environ[name] for name in ("WARP_CACHE_PATH", VERBOSE_ENV_VAR) if name in os.environ}
-    ray.init(
-        address=address, num_cpus=None if address else workers, log_to_driver=False,
-        runtime_env={"env_vars": env_vars}, include_dashboard=False, logging_level="ERROR",
-    )
+    try:
+        ray.init(
+            address=address, num_cpus=None if address else workers, log_to_driver=False,
+            runtime_env={"env_vars": env_vars}, include_dashboard=False, logging_level="ERROR",
+        )
+    except (ConnectionError, RuntimeError) as error:
+        reason = " ".join(str(error).split())[:200]
+        raise UserInputError(f"cannot start or reach Ray at {address or 'this machine'} ({reason}); check --ray ADDRESS"
+                             " (`ray start --head` prints it)") from None
     start = time.perf_counter()
     try:
         remote = ray.remote(num_cpus=1, max_retries=max_retries)(run_shard)
         pending = {
-            remote.remote(task, input_file, path, num_envs, count, shard_seed_, options): k
-            for k, (path, count, shard_seed_) in enumerate(zip(shard_files, counts, seeds))
+            remote.remote(task, input_file, path, num_envs, count, seed_k, options): k
+            for k, (path, count, seed_k) in enumerate(zip(shard_files, counts, seeds))
         }
         results: dict[int, dict] = {}
         bar = tqdm(total=generation_num_trials, desc=f"generating demos on {workers} Ray workers", unit="demo")
@@ -143,10 +148,10 @@ def generate_on_ray(
                     if isinstance(cause, UserInputError):
                         raise UserInputError(str(cause).splitlines()[0]) from None
                     raise
-            progress = [_read_progress(path + PROGRESS_SUFFIX) for path in shard_files]
-            bar.n = sum(results[k]["demos"] if k in results else p.get("demos", 0) for k, p in enumerate(progress))
-            bar.set_postfix(attempts=sum(r["attempts"] for r in results.values()) + sum(
-                p.get("attempts", 0) for k, p in enumerate(progress) if k not in results))
+            # finished shards by their result, running ones by their progress file
+            shards = [results.get(k) or _read_progress(path + PROGRESS_SUFFIX) for k, path in enumerate(shard_files)]
+            bar.n = sum(shard.get("demos", 0) for shard in shards)
+            bar.set_postfix(attempts=sum(shard.get("attempts", 0) for shard in shards))
             bar.refresh()
         bar.close()
     finally:

@@ -116,9 +116,7 @@ def _source_tracking_generator(env, pool, input_file: str):
 class _Output:
     """The output dataset, opened for appending; every demo is flushed as soon as it is written."""
 
-    on_demo = None
-
-    def __init__(self, path: str, task: str, stats: GenerationStats):
+    def __init__(self, path: str, task: str, stats: GenerationStats, on_demo=None):
         from isaaclab.utils.datasets import HDF5DatasetFileHandler
 
         self.handler = HDF5DatasetFileHandler()
@@ -127,6 +125,7 @@ class _Output:
         else:
             self.handler.create(path, env_name=task)
         self.stats = stats
+        self.on_demo = on_demo
         self.save_stats()
 
     def write(self, episode, source_demos: dict[str, list[str]]) -> None:
@@ -266,10 +265,9 @@ def generate_dataset(
         pool = DataGenInfoPool(env, env.cfg, env.device)
         pool.load_from_dataset_file(input_file)
         generator = _source_tracking_generator(env, pool, input_file)
-        output = _Output(output_file, task, stats)
+        output = _Output(output_file, task, stats, on_demo)
         output.handler.add_env_args(env.recorder_manager.get_ep_meta())
         stats.runs += 1
-        output.on_demo = on_demo
         if on_start is not None:
             on_start(stats)
         try:
@@ -338,6 +336,8 @@ def _run_generation(
     async def settle(env_id: int):
         """Hold every end effector where it is, grippers as last commanded, until the success has held
         ``num_success_steps`` steps or ``settle_steps`` steps have passed."""
+        if streak.steps[env_id] >= num_success_steps or not settle_steps:
+            return
         last_action = env.recorder_manager.get_episode(env_id).data["actions"][-1]
         grippers = {eef: g[0] for eef, g in env.actions_to_gripper_actions(last_action[None]).items()}
         for _ in range(settle_steps):
