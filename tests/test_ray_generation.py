@@ -140,3 +140,17 @@ def test_generation_without_ray_does_not_import_it():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_an_unreachable_ray_address_is_a_one_line_error_at_once(annotated, tmp_path):
+    from isaaclab_mimic_tasks.datagen.distributed import shard_dir
+
+    output = tmp_path / "generated.hdf5"
+    start = time.monotonic()
+    process = _generate_on_ray(annotated, output, 2, "127.0.0.1:9")  # the discard port: nothing listens there
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode != 0
+    assert "generate: error: cannot reach Ray at 127.0.0.1:9" in stderr.strip().splitlines()[-1], stderr[-2000:]
+    assert len(stderr.strip().splitlines()) <= 2, stderr[-2000:]
+    assert time.monotonic() - start < 60  # Ray itself retries such an address for a minute or more
+    assert not output.exists() and not os.path.exists(shard_dir(output))

@@ -202,11 +202,20 @@ class SuccessStreak:
         self._env = env
         self._term = success_term
         self.steps = torch.zeros(env.num_envs, dtype=torch.long, device=env.device)
+        self.solved = torch.zeros(env.num_envs, dtype=torch.bool, device=env.device)
+        """Whether the success term held at the last :meth:`update`, per environment."""
 
     def update(self):
         """Evaluate the success term after an ``env.step``; returns the streaks, shape (num_envs,)."""
-        solved = self._term.func(self._env, **self._term.params).bool()
-        return self.steps.add_(1).mul_(solved)  # in place: this runs every env.step
+        self.solved = self._term.func(self._env, **self._term.params).bool()
+        return self.steps.add_(1).mul_(self.solved)  # in place: this runs every env.step
+
+    def as_term(self):
+        """A success term that answers from the last :meth:`update` instead of evaluating the task's again: Mimic's
+        generator asks it once per environment after every step, which would evaluate it ``num_envs`` times."""
+        from isaaclab.managers import TerminationTermCfg
+
+        return TerminationTermCfg(func=lambda env: self.solved)
 
     def reset(self, env_ids=None) -> None:
         """Start counting again for ``env_ids`` (all if None), e.g. after their reset."""

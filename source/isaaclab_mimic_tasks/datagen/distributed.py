@@ -72,6 +72,22 @@ def run_shard(task: str, input_file: str, shard_file: str, num_envs: int, count:
         return asdict(run())
 
 
+def unreachable_reason(address: str | None, timeout: float = 5.0) -> str | None:
+    """Why ``address`` (``host:port`` or ``ray://host:port``) takes no TCP connection, or None if it does (or it
+    names no port, like ``"auto"``: Ray resolves those). ``ray.init`` would retry an unreachable address for a
+    minute or more before failing."""
+    import socket
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return None
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    return None
+
+
 def _read_progress(path: str) -> dict:
     try:
         with open(path) as f:
@@ -112,6 +128,10 @@ def generate_on_ray(
         raise UserInputError(f"--generation_num_trials ({generation_num_trials}) must be at least --workers ({workers})")
     load_mimic_env_cfg(task)  # a clear error for an unknown or non-Mimic ID, before any worker starts
     check_dataset(input_file, task=task, require_datagen_info=True)
+    reason = unreachable_reason(address) if address else None
+    if reason:
+        raise UserInputError(f"cannot reach Ray at {address} ({reason}); check --ray ADDRESS (`ray start --head` prints"
+                             " it; `ray status` on the head shows the cluster)")
     input_file = os.path.abspath(input_file)
     folder = shard_dir(output_file)
     os.makedirs(folder, exist_ok=True)

@@ -325,6 +325,7 @@ def _run_generation(
     reset_queue: asyncio.Queue = asyncio.Queue()
     action_queue: asyncio.Queue = asyncio.Queue()
     streak = SuccessStreak(env, success_term)
+    streak_term = streak.as_term()
     subtask_names = list(env.obs_buf["subtask_terms"].keys())
     stats.subtask_signals = subtask_order(env.cfg)
     chains = failure_chains(stats.subtask_signals, subtask_names)
@@ -352,7 +353,7 @@ def _run_generation(
         while True:
             generator.source_demos[env_id] = {}
             await generator.generate(
-                env_id=env_id, success_term=success_term, env_reset_queue=reset_queue,
+                env_id=env_id, success_term=streak_term, env_reset_queue=reset_queue,
                 env_action_queue=action_queue, export_demo=False,
             )
             await settle(env_id)

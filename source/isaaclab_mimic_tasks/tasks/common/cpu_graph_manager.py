@@ -48,6 +48,14 @@ class NewtonCpuGraphMJWarpManager(NewtonMJWarpManager):
             capture_target()
         return capture.graph
 
+    @classmethod
+    def _is_all_graphable(cls) -> bool:
+        # read by ``handles_decimation`` (the env then applies actions once per env step) and by ``step`` (which
+        # then runs ``_simulate_full``: ``decimation`` x (collide + solver substeps))
+        cfg = PhysicsManager._cfg
+        folded = cfg is not None and getattr(cfg.solver_cfg, "fold_decimation", False) and cls._adapter is None
+        return folded or super()._is_all_graphable()
+
     # ``step`` launches a graph only on CUDA and otherwise calls these two eagerly: replay the CPU graph here.
     @classmethod
     def _simulate_full(cls) -> None:

@@ -177,7 +177,10 @@ class TerminationsCfg:
 def newton_cpu_physics() -> NewtonCfg:
     """MuJoCo Warp settings under which Panda grasps hold (measurements in ``docs/physics.md``)."""
     return NewtonCfg(
-        solver_cfg=CpuGraphMJWarpSolverCfg(integrator="implicitfast", cone="elliptic", njmax=400, nconmax=200, use_mujoco_contacts=False),
+        solver_cfg=CpuGraphMJWarpSolverCfg(
+            integrator="implicitfast", cone="elliptic", njmax=400, nconmax=200, use_mujoco_contacts=False,
+            fold_decimation=True,  # implicit PD only: the IK action is applied once per env step (docs/physics.md)
+        ),
         # MuJoCo solref (0.01, 1): fingers sink 0.5 mm per side instead of 3 mm
         default_shape_cfg=NewtonShapeCfg(ke=1.0e4, kd=200.0),
         use_cuda_graph=True,  # on the CPU too: the step replays from a Warp graph (tasks/common/cpu_graph_manager.py)
