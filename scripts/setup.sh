@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # One-step, idempotent install: a Python 3.12 venv with the pinned requirements, reused while
 # requirements.lock is unchanged (the venv lives in a cache folder keyed by the lock's hash), plus this
-# package in editable mode. `.venv` in the repository links to it.
+# package in editable mode. `.venv` in the repository links to it. `--lerobot` adds the LeRobot bridge
+# (requirements-lerobot.lock: lerobot 0.6.1 and what it needs, no core pin moved) to the same venv.
 set -euo pipefail
+with_lerobot=0
+for arg in "$@"; do
+  case $arg in
+    --lerobot) with_lerobot=1 ;;
+    *) echo "usage: bash scripts/setup.sh [--lerobot]" >&2; exit 2 ;;
+  esac
+done
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${MIMIC_TASKS_CACHE:-$HOME/.cache/isaaclab_mimic_tasks}
 mkdir -p "$cache"
@@ -42,6 +50,14 @@ if [ ! -f "$venv/.complete" ]; then
   "$uv" venv -q -p "$($py -c 'import sys; print(sys.executable)')" "$venv"
   "$uv" pip install -q -p "$venv/bin/python" -r "$root/requirements.lock"
   touch "$venv/.complete"
+fi
+if [ "$with_lerobot" = 1 ]; then
+  lerobot_hash=$(sha256sum "$root/requirements-lerobot.lock" | cut -c1-16)
+  if [ ! -f "$venv/.lerobot-$lerobot_hash" ]; then
+    echo "setup: adding LeRobot (requirements-lerobot.lock) to $venv"
+    "$uv" pip install -q -p "$venv/bin/python" -r "$root/requirements-lerobot.lock"
+    touch "$venv/.lerobot-$lerobot_hash"
+  fi
 fi
 "$uv" pip install -q -p "$venv/bin/python" --no-deps -e "$root"
 ln -sfn "$venv" "$root/.venv"

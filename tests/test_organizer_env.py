@@ -182,11 +182,10 @@ def _hand_path(fold_decimation: bool) -> tuple[torch.Tensor, int]:
 
 
 def test_folded_decimation_solves_ik_once_per_env_step_and_tracks_like_a_solve_at_every_physics_step():
-    """The task folds an env step's physics steps into one call (``fold_decimation``): its IK runs once per env
-    step, and the hand follows a relative command as closely as with the IK applied at every physics step, and
-    holds still without one."""
+    """With an env step's physics steps folded into one call (``fold_decimation``, off by default) the IK runs once
+    per env step, and the hand follows a relative command as closely as with the IK applied at every physics step,
+    and holds still without one."""
     cfg = load_env_cfg(TASK)
-    assert cfg.sim.physics.solver_cfg.fold_decimation
     every, every_solves = _hand_path(False)
     once, once_solves = _hand_path(True)
     assert every_solves == 16 * cfg.decimation and once_solves == 16

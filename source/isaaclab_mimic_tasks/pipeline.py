@@ -19,16 +19,17 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass
 class PipelineSettings:
-    """Sizes of each step; the defaults are a small run that finishes on a 2-core CPU."""
+    """Sizes of each step; the defaults finish on a 2-core CPU in minutes with a policy worth looking at (about 100
+    demos are what the packaged BC-RNN needs: ``docs/training.md``)."""
 
     task: str = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
-    num_source_demos: int = 5
-    generation_num_trials: int = 20
+    num_source_demos: int = 10
+    generation_num_trials: int = 100
     num_envs: int = 10
     algo: str = "bc_rnn"
     num_epochs: int | None = None
     """Training epochs (None: the task's config's)."""
-    num_rollouts: int = 10
+    num_rollouts: int = 20
     horizon: int | None = None
     """Steps of a policy rollout (None: the task's episode length)."""
     seed: int = 0

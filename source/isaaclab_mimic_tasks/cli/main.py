@@ -22,6 +22,7 @@ SUBCOMMANDS = {
     "generate": "generate demos from annotated source demos with Isaac Lab Mimic (resumable)",
     "split": "add mask/train and mask/valid to a dataset",
     "view": "browse a dataset's demos frame by frame in the viewer window",
+    "export": "write a dataset as a LeRobotDataset (--format lerobot)",
     "info": "print what a dataset holds",
     "validate": "check a dataset and say what is wrong with it",
     "train": "train a robomimic policy (bc, bc_rnn) on a dataset",

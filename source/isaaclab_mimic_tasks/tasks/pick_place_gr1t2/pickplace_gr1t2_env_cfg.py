@@ -281,6 +281,8 @@ class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
     rewards = None
     curriculum = None
 
+    instruction: str = "Pick up the can with the right hand and place it in the basket."
+    """The task in words: the language instruction of every episode of a LeRobot export."""
     video_view: CameraViewCfg = CameraViewCfg(eye=(0.75, 0.05, 1.25), target=(0.1, 0.4, 0.9))
     """Video camera: on the robot's right, above the table, looking at the can and the basket."""
 

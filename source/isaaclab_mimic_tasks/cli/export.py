@@ -1,0 +1,36 @@
+"""``mimic-tasks export``: write a dataset in another ecosystem's format (``--format lerobot``: a LeRobotDataset v3)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ._dataset_args import add_dataset_argument, dataset_path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_dataset_argument(parser)
+    parser.add_argument("--format", required=True, choices=("lerobot",), help="what to write")
+    parser.add_argument("--out", required=True, help="the folder to create (it must not exist)")
+    parser.add_argument("--repo_id", default=None, help="the dataset's name (default: isaaclab_mimic/<file name>)")
+    parser.add_argument("--fps", type=int, default=None, help="frames per second (default: the task's control rate)")
+
+
+def main(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from isaaclab_mimic_tasks.envs import UserInputError
+
+    path = dataset_path(args)
+    if importlib.util.find_spec("lerobot") is None:
+        raise UserInputError("LeRobot is not installed here; add it with `bash scripts/setup.sh --lerobot`")
+    from isaaclab_mimic_tasks.datasets.lerobot_export import STATS_FLOOR, export_lerobot
+
+    export = export_lerobot(path, args.out, repo_id=args.repo_id, fps=args.fps)
+    print(f"wrote {export.root}: LeRobot dataset '{export.repo_id}', {export.episodes} episodes, {export.frames} frames"
+          f" at {export.fps} fps, splits {export.splits}")
+    print(f"  observation.state: {', '.join(export.state_keys)}")
+    if export.environment_keys:
+        print(f"  observation.environment_state: {', '.join(export.environment_keys)}")
+    if export.floored_dims:
+        print(f"  std and range floored at {STATS_FLOOR:g} (barely varying): {', '.join(export.floored_dims)}")
+    return 0

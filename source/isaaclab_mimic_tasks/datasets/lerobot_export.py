@@ -1,0 +1,241 @@
+"""Export an Isaac Lab / robomimic HDF5 dataset as a LeRobotDataset v3, written with LeRobot's own API, offline.
+
+One demo becomes one episode, one step one frame:
+
+- ``observation.state``: the task's policy observations about the robot, concatenated in the env's key order;
+- ``observation.environment_state``: the policy observations about the scene's objects (ACT and diffusion need
+  this feature or an image);
+- ``observation.images.<key>``: a video per image observation, when the file has any;
+- ``action``: the demo's actions; ``task``: the task's language instruction (its env cfg's ``instruction``).
+
+Each feature's ``names`` are ``<observation key>_<index>``, so the HDF5 key and order can be read back. The
+train/valid masks become LeRobot's ``splits`` (train episodes first). Dimensions that barely vary in the data (a
+quaternion component, a basket that never moves) get a standard deviation and a min-max range of at least
+:data:`STATS_FLOOR`: LeRobot's normalizer divides by them (eps 1e-8) and would multiply a tiny deviation at
+evaluation by ~1e7. Provenance (source file, demo of each episode, generation seed and totals) is written to
+``meta/isaaclab_mimic.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from isaaclab_mimic_tasks.envs import UserInputError
+
+from .io import dataset_task, demo_names, mask_names, open_dataset
+
+STATS_FLOOR = 1e-3
+"""Smallest std and half min-max range of a state, environment-state or action dimension in the exported stats."""
+PROVENANCE_FILE = "meta/isaaclab_mimic.json"
+STATE, ENVIRONMENT_STATE, ACTION = "observation.state", "observation.environment_state", "action"
+
+
+@dataclass
+class LeRobotExport:
+    """What :func:`export_lerobot` wrote."""
+
+    root: str
+    repo_id: str
+    fps: int
+    episodes: int
+    frames: int
+    state_keys: list[str] = field(default_factory=list)
+    environment_keys: list[str] = field(default_factory=list)
+    image_keys: list[str] = field(default_factory=list)
+    splits: dict[str, str] = field(default_factory=dict)
+    floored_dims: list[str] = field(default_factory=list)
+    """Feature dimensions whose std or range was raised to :data:`STATS_FLOOR`."""
+
+
+def quiet_lerobot() -> None:
+    """Before importing lerobot: no traceback wall when torchcodec finds no system FFmpeg (LeRobot falls back to
+    PyAV, which this package's state-only exports do not even need) and no progress bar per saved episode."""
+    import logging
+
+    import datasets
+
+    logging.getLogger("lerobot.utils.import_utils").setLevel(logging.ERROR)
+    datasets.disable_progress_bars()
+
+
+def observation_roles(env_cfg) -> tuple[list[str], list[str]]:
+    """The task's policy observation keys in the env's order, split into (robot state, environment state).
+
+    A term is environment state when one of its params names a rigid object of the scene (an object's pose, a
+    basket's position); every other term (joints, end effector, gripper) is the robot's own state.
+    """
+    from isaaclab.assets import RigidObjectCfg
+    from isaaclab.managers import SceneEntityCfg
+
+    robot, environment = [], []
+    for name, term in vars(env_cfg.observations.policy).items():
+        if name.startswith("_") or not hasattr(term, "func"):
+            continue
+        entities = [value.name for value in (term.params or {}).values() if isinstance(value, SceneEntityCfg)]
+        is_object = any(isinstance(getattr(env_cfg.scene, entity, None), RigidObjectCfg) for entity in entities)
+        (environment if is_object else robot).append(name)
+    return robot, environment
+
+
+def _json_attr(attrs, key: str):
+    raw = attrs.get(key)
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
+    except ValueError:
+        return None
+
+
+def _floor_stats(stats: dict, features: dict, keys: list[str]) -> list[str]:
+    """Raise ``std`` and the min-max / quantile spans of ``keys`` to :data:`STATS_FLOOR` in place; returns the
+    names of the dimensions it changed."""
+    floored = []
+    for key in keys:
+        entry = stats[key]
+        std = np.asarray(entry["std"], dtype=np.float64)
+        low, high = np.asarray(entry["min"], dtype=np.float64), np.asarray(entry["max"], dtype=np.float64)
+        narrow = (std < STATS_FLOOR) | (high - low < 2 * STATS_FLOOR)
+        if not narrow.any():
+            continue
+        entry["std"] = np.maximum(std, STATS_FLOOR)
+        for lo_name, hi_name in [("min", "max")] + [
+            (q, "q" + f"{100 - int(q[1:]):02d}") for q in entry if q.startswith("q") and q[1:].isdigit() and int(q[1:]) < 50
+        ]:
+            if hi_name not in entry:
+                continue
+            lo, hi = np.asarray(entry[lo_name], dtype=np.float64), np.asarray(entry[hi_name], dtype=np.float64)
+            middle, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, STATS_FLOOR)
+            entry[lo_name], entry[hi_name] = middle - half, middle + half
+        names = features[key]["names"]
+        floored += [names[i] for i in np.flatnonzero(narrow)]
+    return floored
+
+
+def export_lerobot(
+    dataset: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    repo_id: str | None = None,
+    fps: int | None = None,
+) -> LeRobotExport:
+    """Write the demos of ``dataset`` as a LeRobotDataset in ``out_dir`` (which must not exist).
+
+    Args:
+        dataset: An HDF5 dataset of one of this package's tasks (recorded, annotated or generated).
+        out_dir: The dataset root; load it back with ``LeRobotDataset(repo_id, root=out_dir)``.
+        repo_id: The dataset's name (default: ``isaaclab_mimic/<file name>``); nothing is pushed anywhere.
+        fps: Frames per second (default: the control rate the file was recorded at, 1 / (dt x decimation)).
+    """
+    from isaaclab_mimic_tasks.envs import load_env_cfg, task_family
+
+    out_dir = os.fspath(out_dir)
+    if os.path.exists(out_dir):
+        raise UserInputError(f"{out_dir} exists; export writes a new LeRobot dataset: choose another --out or move it away")
+    with open_dataset(dataset) as f:
+        task = dataset_task(f)
+        if not task:
+            raise UserInputError(f"{dataset} does not say which task it was recorded on (data.attrs['env_args'])")
+        env_cfg = load_env_cfg(task_family(task))
+        state_keys, environment_keys = observation_roles(env_cfg)
+        names = demo_names(f)
+        first = f[f"data/{names[0]}"]
+        missing = [key for key in state_keys + environment_keys if f"obs/{key}" not in first]
+        if missing:
+            raise UserInputError(f"{dataset} lacks the policy observations {', '.join(missing)} of '{task}'; record"
+                                 " it with this package's task")
+        image_keys = sorted(key for key, data in first["obs"].items()
+                            if getattr(data, "ndim", 0) == 4 and data.dtype == np.uint8)
+        env_args = _json_attr(f["data"].attrs, "env_args") or {}
+        sim = env_args.get("sim_args", {})
+        if fps is None:
+            fps = round(1.0 / (sim.get("dt", env_cfg.sim.dt) * sim.get("decimation", env_cfg.decimation)))
+        if fps < 1:
+            raise UserInputError(f"--fps must be at least 1 (LeRobot stores whole frames per second), got {fps}")
+        splits_src = {key: set(mask_names(f[f"mask/{key}"])) for key in ("train", "valid") if f"mask/{key}" in f}
+        train = [n for n in names if n not in splits_src.get("valid", set())]
+        valid = [n for n in names if n in splits_src.get("valid", set())]
+        order = train + valid
+        generation = _json_attr(f["data"].attrs, "mimic_generation")
+
+        def width(key):
+            return int(np.prod(first[f"obs/{key}"].shape[1:]))
+
+        def names_of(keys):
+            return [f"{key}_{i}" for key in keys for i in range(width(key))]
+
+        action_dim = int(first["actions"].shape[1])
+        features = {
+            STATE: {"dtype": "float32", "shape": (len(names_of(state_keys)),), "names": names_of(state_keys)},
+            ACTION: {"dtype": "float32", "shape": (action_dim,), "names": [f"action_{i}" for i in range(action_dim)]},
+        }
+        if environment_keys:
+            features[ENVIRONMENT_STATE] = {"dtype": "float32", "shape": (len(names_of(environment_keys)),),
+                                           "names": names_of(environment_keys)}
+        for key in image_keys:
+            features[f"observation.images.{key}"] = {"dtype": "video", "shape": tuple(first[f"obs/{key}"].shape[1:]),
+                                                     "names": ["height", "width", "channels"]}
+        instruction = getattr(env_cfg, "instruction", "") or task_family(task)
+        repo_id = repo_id or f"isaaclab_mimic/{os.path.splitext(os.path.basename(os.fspath(dataset)))[0]}"
+
+        quiet_lerobot()
+        from lerobot.datasets.io_utils import write_info, write_stats
+        from lerobot.datasets.lerobot_dataset import LeRobotDataset
+        from tqdm import tqdm
+
+        os.makedirs(os.path.dirname(os.path.abspath(out_dir)), exist_ok=True)
+        try:
+            export = LeRobotDataset.create(repo_id, fps=int(round(fps)), features=features, root=out_dir, robot_type=task_family(task),
+                                           use_videos=bool(image_keys))
+            frames = 0
+            for name in tqdm(order, desc="exporting demos", unit="demo"):
+                demo = f[f"data/{name}"]
+                state = np.concatenate([demo[f"obs/{key}"][()].reshape(len(demo["actions"]), -1) for key in state_keys], 1)
+                environment = (np.concatenate([demo[f"obs/{key}"][()].reshape(len(demo["actions"]), -1)
+                                               for key in environment_keys], 1) if environment_keys else None)
+                actions = demo["actions"][()]
+                images = {key: demo[f"obs/{key}"] for key in image_keys}
+                for t in range(len(actions)):
+                    frame = {STATE: state[t].astype(np.float32), ACTION: actions[t].astype(np.float32),
+                             "task": instruction}
+                    if environment is not None:
+                        frame[ENVIRONMENT_STATE] = environment[t].astype(np.float32)
+                    for key, data in images.items():
+                        frame[f"observation.images.{key}"] = data[t]
+                    export.add_frame(frame)
+                export.save_episode()
+                frames += len(actions)
+            export.finalize()
+
+            meta = export.meta
+            splits = {"train": f"0:{len(train)}"}
+            if valid:
+                splits["valid"] = f"{len(train)}:{len(order)}"
+            meta.info.splits = splits
+            write_info(meta.info, meta.root)
+            floored = _floor_stats(meta.stats, features, [k for k in (STATE, ENVIRONMENT_STATE, ACTION) if k in features])
+            write_stats(meta.stats, meta.root)
+            provenance = {
+                "source_file": os.path.abspath(os.fspath(dataset)), "task": task, "episode_demos": order,
+                "generation_seed": (generation or {}).get("seed"), "generation": generation,
+                "observation_keys": {STATE: state_keys, ENVIRONMENT_STATE: environment_keys, "images": image_keys},
+                "stats_floor": STATS_FLOOR, "floored_dims": floored,
+            }
+            with open(os.path.join(out_dir, PROVENANCE_FILE), "w") as out:
+                json.dump(provenance, out, indent=1)
+        except BaseException:
+            shutil.rmtree(out_dir, ignore_errors=True)  # complete or nothing
+            raise
+    return LeRobotExport(root=out_dir, repo_id=repo_id, fps=fps, episodes=len(order), frames=frames,
+                         state_keys=state_keys, environment_keys=environment_keys, image_keys=image_keys,
+                         splits=splits, floored_dims=floored)
+
+
+def read_provenance(root: str | os.PathLike) -> dict:
+    """The ``meta/isaaclab_mimic.json`` of an export (source file, demo of each episode, observation keys)."""
+    with open(os.path.join(os.fspath(root), PROVENANCE_FILE)) as f:
+        return json.load(f)
