@@ -16,6 +16,7 @@ from isaaclab_mimic_tasks.datasets import (
     demo_names,
     find_problems,
     format_summary,
+    mask_names,
     open_dataset,
     split_train_valid,
 )
@@ -354,3 +355,85 @@ def test_merge_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path, case):
     assert expected in str(error.value) and "\n" not in str(error.value)
     assert (output.read_bytes() == b"keep me") if case == "output_exists" else not output.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+
+
+# --- filter ---------------------------------------------------------------------------------------------------
+
+
+def _generated_like(path):
+    """5 demos of 20-24 steps, demo_1 failed, each naming the source demo it was generated from, split 4 / 1."""
+    make_dataset(path, num_demos=5)
+    with h5py.File(path, "a") as f:
+        f["data"].attrs["mimic_generation"] = json.dumps({"seed": 7, "demos": 5})
+        f["data/demo_1"].attrs["success"] = False
+        for i in range(5):
+            f[f"data/demo_{i}"].attrs["mimic_source_demos"] = json.dumps({"franka": [f"demo_{i % 2}", "demo_9"]})
+    split_train_valid(path, ratio=0.2)
+    return path
+
+
+def test_filter_keeps_the_selected_demos_byte_identical_with_provenance_and_masks(tmp_path):
+    from isaaclab_mimic_tasks.datasets.filter import DemoFilter, filter_dataset
+
+    source = _generated_like(tmp_path / "generated.hdf5")
+    before = digest(source)
+    with h5py.File(source, "r") as f:
+        valid = mask_names(f["mask/valid"])
+    output = tmp_path / "kept.hdf5"
+    selected = filter_dataset(source, output, DemoFilter(success=True, min_length=21))
+    assert selected == ["demo_2", "demo_3", "demo_4"] and digest(source) == before
+    with h5py.File(output, "r") as out, h5py.File(source, "r") as f:
+        assert demo_names(out) == ["demo_0", "demo_1", "demo_2"] and dataset_task(out) == TASK
+        assert out["data"].attrs["total"] == 22 + 23 + 24
+        assert json.loads(out["data"].attrs["mimic_generation"]) == {"seed": 7, "demos": 5}
+        for index, name in enumerate(selected):
+            got = _datasets_of(out[f"data/demo_{index}"])
+            assert json.loads(got.pop("@filtered_from").strip("'")) == {"file": str(source), "demo": name}
+            assert got == _datasets_of(f[f"data/{name}"])
+        renamed = dict(zip(selected, demo_names(out)))
+        assert mask_names(out["mask/valid"]) == [renamed[n] for n in valid if n in renamed]
+        assert sorted(mask_names(out["mask/train"]) + mask_names(out["mask/valid"])) == demo_names(out)
+
+    by_source = filter_dataset(source, tmp_path / "from_demo_1.hdf5", DemoFilter(source_demo="demo_1"))
+    assert by_source == ["demo_1", "demo_3"]
+    assert filter_dataset(source, tmp_path / "train.hdf5", DemoFilter(mask="train")) == [
+        n for n in demo_names(h5py.File(source, "r")) if n not in valid]
+
+
+@pytest.mark.parametrize("case", ["not_hdf5", "no_demos", "output_exists", "no_match", "unknown_mask", "not_generated"])
+def test_filter_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path, case):
+    from isaaclab_mimic_tasks.datasets.filter import DemoFilter, filter_dataset
+
+    source = _generated_like(tmp_path / "generated.hdf5")
+    output, keep = tmp_path / "out.hdf5", DemoFilter()
+    expected = {"not_hdf5": "not an HDF5 file", "no_demos": "holds no demos", "output_exists": "exists",
+                "no_match": "no demo", "unknown_mask": "no mask 'test'", "not_generated": "source demos"}[case]
+    if case == "not_hdf5":
+        source = bad_input_file("not_hdf5", source, tmp_path)
+    elif case == "no_demos":
+        source = make_dataset(tmp_path / "empty.hdf5", num_demos=0)
+    elif case == "output_exists":
+        output.write_bytes(b"keep me")
+    elif case == "no_match":
+        keep = DemoFilter(min_length=100)
+    elif case == "unknown_mask":
+        keep = DemoFilter(mask="test")
+    else:
+        source, keep = make_dataset(tmp_path / "recorded.hdf5"), DemoFilter(source_demo="demo_0")
+    with pytest.raises(UserInputError) as error:
+        filter_dataset(source, output, keep)
+    assert expected in str(error.value) and "\n" not in str(error.value)
+    assert (output.read_bytes() == b"keep me") if case == "output_exists" else not output.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_merge_and_filter_commands(tmp_path):
+    first, second = make_dataset(tmp_path / "a.hdf5", num_demos=2), make_dataset(tmp_path / "b.hdf5", num_demos=3)
+    result = cli("merge", first, second, "--output", tmp_path / "merged.hdf5")
+    assert result.returncode == 0 and "5 demos" in result.stdout, result.stderr
+    result = cli("filter", "--dataset", tmp_path / "merged.hdf5", "--output", tmp_path / "long.hdf5", "--min_length", 21)
+    assert result.returncode == 0 and "3 demos" in result.stdout, result.stderr  # lengths 20, 21 | 20, 21, 22
+    other = make_dataset(tmp_path / "other.hdf5", task=OTHER_TASK)
+    result = cli("merge", first, other, "--output", tmp_path / "mixed.hdf5")
+    assert result.returncode == 2 and "different tasks" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "mixed.hdf5").exists()

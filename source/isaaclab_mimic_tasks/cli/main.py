@@ -21,6 +21,8 @@ SUBCOMMANDS = {
     "annotate": "add Mimic's datagen_info (subtask ends: automatic, or marked by hand in the viewer) to recorded demos",
     "generate": "generate demos from annotated source demos with Isaac Lab Mimic (resumable)",
     "split": "add mask/train and mask/valid to a dataset",
+    "merge": "write the demos of several datasets of one task into a new file",
+    "filter": "write the demos of a dataset that meet a filter (success, length, source demo, mask) into a new file",
     "view": "browse a dataset's demos frame by frame in the viewer window",
     "export": "write a dataset as a LeRobotDataset (--format lerobot)",
     "info": "print what a dataset holds",

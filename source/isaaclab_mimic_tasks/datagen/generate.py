@@ -37,8 +37,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from isaaclab_mimic_tasks.datasets.io import SOURCE_DEMOS_ATTR
+
 GENERATION_ATTR = "mimic_generation"
-SOURCE_DEMOS_ATTR = "mimic_source_demos"
 
 
 @dataclass

@@ -19,6 +19,10 @@ import numpy as np
 from isaaclab_mimic_tasks.envs import UserInputError, check_same_task
 
 
+SOURCE_DEMOS_ATTR = "mimic_source_demos"
+"""Attribute of a generated demo: the source demo Mimic used for each subtask, per end effector (JSON)."""
+
+
 def _one_line(error: BaseException) -> str:
     """The message of ``error`` on one line."""
     return " ".join(str(error).split()) or type(error).__name__
