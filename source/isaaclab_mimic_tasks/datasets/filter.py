@@ -18,7 +18,7 @@ import numpy as np
 
 from isaaclab_mimic_tasks.envs import UserInputError
 
-from .io import SOURCE_DEMOS_ATTR, atomic_output, demo_names, mask_names, open_dataset
+from .io import SOURCE_DEMOS_ATTR, atomic_output, demo_names, json_attr, mask_names, open_dataset
 
 FILTERED_FROM_ATTR = "filtered_from"
 
@@ -39,10 +39,9 @@ class DemoFilter:
 
 
 def _source_demos(demo: h5py.Group) -> set[str] | None:
-    raw = demo.attrs.get(SOURCE_DEMOS_ATTR)
-    if raw is None:
+    per_eef = json_attr(demo.attrs, SOURCE_DEMOS_ATTR)
+    if not isinstance(per_eef, dict):
         return None
-    per_eef = json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
     return {name for names in per_eef.values() for name in names}
 
 

@@ -46,16 +46,21 @@ def mask_names(mask: h5py.Dataset) -> list[str]:
     return [n.decode() if isinstance(n, bytes) else str(n) for n in np.atleast_1d(mask[()])]
 
 
+def json_attr(attrs, key: str):
+    """The JSON attribute ``key`` of an HDF5 object's ``attrs``, parsed; None if missing or not JSON."""
+    raw = attrs.get(key)
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
 def dataset_task(f: h5py.File) -> str:
     """The task (``env_name`` of ``data.attrs["env_args"]``) the dataset was recorded on; "" if unknown."""
     data = f.get("data")
-    raw = data.attrs.get("env_args") if isinstance(data, h5py.Group) else None
-    if raw is None:
-        return ""
-    try:
-        env_args = json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
-    except (ValueError, UnicodeDecodeError):
-        return ""
+    env_args = json_attr(data.attrs, "env_args") if isinstance(data, h5py.Group) else None
     return str(env_args.get("env_name", "") or "") if isinstance(env_args, dict) else ""
 
 

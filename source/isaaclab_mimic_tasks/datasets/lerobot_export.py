@@ -27,7 +27,7 @@ import numpy as np
 
 from isaaclab_mimic_tasks.envs import UserInputError
 
-from .io import dataset_task, demo_names, mask_names, open_dataset
+from .io import dataset_task, demo_names, json_attr, mask_names, open_dataset
 
 STATS_FLOOR = 1e-3
 """Smallest std and half min-max range of a state, environment-state or action dimension in the exported stats."""
@@ -80,16 +80,6 @@ def observation_roles(env_cfg) -> tuple[list[str], list[str]]:
         is_object = any(isinstance(getattr(env_cfg.scene, entity, None), RigidObjectCfg) for entity in entities)
         (environment if is_object else robot).append(name)
     return robot, environment
-
-
-def _json_attr(attrs, key: str):
-    raw = attrs.get(key)
-    if raw is None:
-        return None
-    try:
-        return json.loads(raw.decode() if isinstance(raw, bytes) else str(raw))
-    except ValueError:
-        return None
 
 
 def _floor_stats(stats: dict, features: dict, keys: list[str]) -> list[str]:
@@ -150,7 +140,7 @@ def export_lerobot(
                                  " it with this package's task")
         image_keys = sorted(key for key, data in first["obs"].items()
                             if getattr(data, "ndim", 0) == 4 and data.dtype == np.uint8)
-        env_args = _json_attr(f["data"].attrs, "env_args") or {}
+        env_args = json_attr(f["data"].attrs, "env_args") or {}
         sim = env_args.get("sim_args", {})
         if fps is None:
             fps = round(1.0 / (sim.get("dt", env_cfg.sim.dt) * sim.get("decimation", env_cfg.decimation)))
@@ -160,7 +150,7 @@ def export_lerobot(
         train = [n for n in names if n not in splits_src.get("valid", set())]
         valid = [n for n in names if n in splits_src.get("valid", set())]
         order = train + valid
-        generation = _json_attr(f["data"].attrs, "mimic_generation")
+        generation = json_attr(f["data"].attrs, "mimic_generation")
 
         def width(key):
             return int(np.prod(first[f"obs/{key}"].shape[1:]))
@@ -189,21 +179,23 @@ def export_lerobot(
 
         os.makedirs(os.path.dirname(os.path.abspath(out_dir)), exist_ok=True)
         try:
-            export = LeRobotDataset.create(repo_id, fps=int(round(fps)), features=features, root=out_dir, robot_type=task_family(task),
+            export = LeRobotDataset.create(repo_id, fps=fps, features=features, root=out_dir, robot_type=task_family(task),
                                            use_videos=bool(image_keys))
             frames = 0
             for name in tqdm(order, desc="exporting demos", unit="demo"):
                 demo = f[f"data/{name}"]
-                state = np.concatenate([demo[f"obs/{key}"][()].reshape(len(demo["actions"]), -1) for key in state_keys], 1)
-                environment = (np.concatenate([demo[f"obs/{key}"][()].reshape(len(demo["actions"]), -1)
-                                               for key in environment_keys], 1) if environment_keys else None)
-                actions = demo["actions"][()]
+                actions = demo["actions"][()].astype(np.float32)
+
+                def concatenated(keys):
+                    return np.concatenate([demo[f"obs/{key}"][()].reshape(len(actions), -1) for key in keys], 1).astype(np.float32)
+
+                state = concatenated(state_keys)
+                environment = concatenated(environment_keys) if environment_keys else None
                 images = {key: demo[f"obs/{key}"] for key in image_keys}
                 for t in range(len(actions)):
-                    frame = {STATE: state[t].astype(np.float32), ACTION: actions[t].astype(np.float32),
-                             "task": instruction}
+                    frame = {STATE: state[t], ACTION: actions[t], "task": instruction}
                     if environment is not None:
-                        frame[ENVIRONMENT_STATE] = environment[t].astype(np.float32)
+                        frame[ENVIRONMENT_STATE] = environment[t]
                     for key, data in images.items():
                         frame[f"observation.images.{key}"] = data[t]
                     export.add_frame(frame)
