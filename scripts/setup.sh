@@ -60,5 +60,9 @@ if [ "$with_lerobot" = 1 ]; then
   fi
 fi
 "$uv" pip install -q -p "$venv/bin/python" --no-deps -e "$root"
+if [ "$with_lerobot" = 1 ]; then
+  # `lerobot-eval --env.type=isaaclab_mimic`: LeRobot imports installed lerobot_env_* distributions itself
+  "$uv" pip install -q -p "$venv/bin/python" --no-deps -e "$root/plugins/lerobot_env_isaaclab_mimic"
+fi
 ln -sfn "$venv" "$root/.venv"
 echo "setup: ready ($root/.venv -> $venv)"

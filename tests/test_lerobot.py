@@ -6,6 +6,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
+import subprocess
+import sys
 
 import h5py
 import numpy as np
@@ -114,3 +117,115 @@ def test_export_of_bad_input_is_a_one_line_error_and_writes_nothing(kind, genera
         assert sorted(os.listdir(out)) == ["keep.txt"]
     else:
         assert not out.exists()
+
+
+PLAY_TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0"
+CHECKPOINT_LINE = re.compile(r"^checkpoint (.+)$", re.MULTILINE)
+ROLLOUTS_LINE = re.compile(r"(\d+)/(\d+) successful rollouts")
+
+
+@pytest.fixture(scope="module")
+def trained(generated, tmp_path_factory):
+    """ACT and diffusion, each trained a few steps by LeRobot's trainer through `mimic-tasks train`."""
+    cwd = tmp_path_factory.mktemp("lerobot_runs")
+    checkpoints = {}
+    for algo in ("act", "diffusion"):
+        result = cli("train", "--task", TASK, "--algo", algo, "--dataset", generated, "--steps", 3, "--batch_size", 4,
+                     cwd=cwd)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert "Traceback" not in result.stderr, result.stderr[-3000:]
+        checkpoints[algo] = CHECKPOINT_LINE.search(result.stdout).group(1)
+        assert f"trained {algo} 3 steps on 3 episodes" in result.stdout  # the train split only
+        assert "lerobot-train --config_path=" in result.stdout
+    return checkpoints
+
+
+@pytest.mark.parametrize("algo", ["act", "diffusion"])
+def test_a_few_training_steps_then_play_runs_the_checkpoint_in_the_simulator(algo, trained, tmp_path):
+    checkpoint = trained[algo]
+    for name in ("config.json", "model.safetensors", "train_config.json", "policy_preprocessor.json"):
+        assert os.path.isfile(os.path.join(checkpoint, name)), name
+    with open(os.path.join(checkpoint, "config.json")) as f:
+        assert json.load(f)["type"] == algo
+    result = cli("play", "--task", PLAY_TASK, "--checkpoint", checkpoint, "--num_rollouts", 3, "--num_envs", 2,
+                 "--horizon", 12, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    successes, rollouts = map(int, ROLLOUTS_LINE.search(result.stdout).groups())
+    assert rollouts == 3 and 0 <= successes <= 3
+
+
+def test_the_batched_policy_acts_as_lerobots_own_select_action_per_environment(generated, trained):
+    """Chunks and histories are kept per environment: a batch of environments gets LeRobot's own actions, and an
+    environment whose rollout restarts gets what a fresh policy gives for its observation."""
+    import torch
+    from lerobot.policies.factory import get_policy_class, make_pre_post_processors
+    from lerobot.configs.policies import PreTrainedConfig
+
+    from isaaclab_mimic_tasks.learning.lerobot.policy import load_policy
+
+    checkpoint = trained["act"]  # deterministic at inference (the VAE latent is zero)
+    ours = load_policy(checkpoint, TASK)
+    config = PreTrainedConfig.from_pretrained(checkpoint)
+    config.device = "cpu"
+    theirs = get_policy_class("act").from_pretrained(checkpoint, config=config).eval()
+    pre, post = make_pre_post_processors(config, pretrained_path=checkpoint,
+                                         preprocessor_overrides={"device_processor": {"device": "cpu"}})
+    keys = ours.observation_keys
+    obs_keys = sorted({key for feature_keys in keys.values() for key in feature_keys})
+    steps = config.n_action_steps + 3  # into the second chunk
+    with h5py.File(generated, "r") as f:
+        demos = [f[f"data/{name}/obs"] for name in sorted(f["data"])[:2]]
+        observations = [{key: torch.as_tensor(np.stack([demo[key][t] for demo in demos])) for key in obs_keys}
+                        for t in range(steps)]
+
+    def lerobot_actions(obs):
+        batch = {name: torch.cat([obs[key].float() for key in feature_keys], 1) for name, feature_keys in keys.items()}
+        return post(theirs.select_action(pre(batch))).float()
+
+    theirs.reset()
+    for t, obs in enumerate(observations):
+        torch.testing.assert_close(ours(obs), lerobot_actions(obs), msg=f"step {t}")
+    ours.reset(torch.tensor([1]))  # environment 1 starts a new rollout (at its demo's first observation)
+    mixed = {key: torch.stack([observations[steps - 1][key][0], observations[0][key][1]]) for key in obs_keys}
+    actions = ours(mixed)
+    theirs.reset()
+    torch.testing.assert_close(actions[1:], lerobot_actions({key: observations[0][key][1:] for key in obs_keys}))
+    assert not torch.allclose(actions[0], actions[1])
+
+
+def test_play_of_a_folder_that_is_no_lerobot_policy_is_a_one_line_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a policy")
+    result = cli("play", "--task", PLAY_TASK, "--checkpoint", tmp_path)
+    assert_clear_failure(result)
+    assert "config.json" in result.stderr
+
+
+def test_lerobot_eval_runs_the_checkpoint_in_the_task_through_the_env_plugin(trained, tmp_path):
+    """`lerobot-eval --env.type=isaaclab_mimic`: LeRobot finds the env through the installed lerobot_env_* plugin."""
+    out = tmp_path / "eval"
+    result = subprocess.run(
+        [os.path.join(os.path.dirname(sys.executable), "lerobot-eval"), "--env.type=isaaclab_mimic",
+         f"--env.task={PLAY_TASK}", "--env.episode_length=10", "--env.video_width=64", "--env.video_height=48",
+         f"--policy.path={trained['diffusion']}", "--policy.device=cpu", "--eval.batch_size=2", "--eval.n_episodes=2",
+         f"--output_dir={out}"],
+        capture_output=True, text=True, timeout=1200, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open(out / "eval_info.json") as f:
+        info = json.load(f)
+    assert info["overall"]["n_episodes"] == 2, info["overall"]
+    videos = list((out / "videos").rglob("*.mp4"))
+    assert videos, "lerobot-eval wrote no video of the rollouts"
+
+
+def test_every_task_registers_act_and_diffusion_configs_that_lerobot_parses(all_task_ids):
+    from lerobot.configs.train import TrainPipelineConfig
+
+    from isaaclab_mimic_tasks.learning.lerobot.train import ALGOS, registered_config_path
+
+    for task in all_task_ids:
+        for algo in ALGOS:
+            path = registered_config_path(task, algo)
+            cfg = TrainPipelineConfig.from_pretrained(path, cli_args=["--dataset.repo_id=local/check"])
+            assert cfg.policy.type == algo and cfg.policy.device == "cpu" and not cfg.policy.push_to_hub, (task, algo)
+            assert cfg.num_workers == 0 and cfg.steps > 0 and not cfg.wandb.enable, (task, algo)

@@ -2,7 +2,8 @@
 
 A task declares in its gym registration (string entry points, nothing imported at registration):
 ``related_task_ids`` (its ``base``, ``play`` and ``mimic`` IDs, which share datasets and checkpoints),
-``scripted_expert_entry_point`` and ``robomimic_<algo>_cfg_entry_point``; in its env cfg: ``teleop_devices``
+``scripted_expert_entry_point``, ``robomimic_<algo>_cfg_entry_point`` and ``lerobot_<algo>_cfg_entry_point``
+(agent config files, ``module:file``); in its env cfg: ``teleop_devices``
 (Isaac Lab's ``DevicesCfg``), ``video_view`` (where the video camera looks) and its success term.
 """
 
@@ -29,6 +30,7 @@ __all__ = [
     "scripted_expert_class",
     "open_env",
     "quiet_simulator",
+    "registered_agent_file",
     "related_task",
     "take_success_term",
     "task_family",
@@ -92,6 +94,18 @@ def load_mimic_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
     if not hasattr(env_cfg, "datagen_config"):
         raise UserInputError(f"'{task}' is not a Mimic task; pass its -Mimic- ID to --task")
     return env_cfg
+
+
+def registered_agent_file(task: str, entry_point_key: str) -> str | None:
+    """The agent config file ``task`` registers under ``entry_point_key`` (e.g. ``robomimic_bc_rnn_cfg_entry_point``),
+    resolved as Isaac Lab's scripts do (``module:file`` next to the module, else a path); None if it registers none."""
+    import importlib
+
+    entry = _spec(task).kwargs.get(entry_point_key)
+    if entry is None or ":" not in entry:
+        return entry
+    module_name, file_name = entry.split(":")
+    return os.path.join(os.path.dirname(importlib.import_module(module_name).__file__), file_name)
 
 
 def scripted_expert_class(task: str):

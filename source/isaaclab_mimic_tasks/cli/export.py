@@ -16,14 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    import importlib.util
-
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.datasets.lerobot_export import STATS_FLOOR, export_lerobot, require_lerobot
 
     path = dataset_path(args)
-    if importlib.util.find_spec("lerobot") is None:
-        raise UserInputError("LeRobot is not installed here; add it with `bash scripts/setup.sh --lerobot`")
-    from isaaclab_mimic_tasks.datasets.lerobot_export import STATS_FLOOR, export_lerobot
+    require_lerobot()
 
     export = export_lerobot(path, args.out, repo_id=args.repo_id, fps=args.fps)
     print(f"wrote {export.root}: LeRobot dataset '{export.repo_id}', {export.episodes} episodes, {export.frames} frames"

@@ -113,6 +113,20 @@ def run_policy_rollouts(
     return RolloutStats(successes, ended, steps, time.perf_counter() - start, interrupted)
 
 
+def load_checkpoint_policy(checkpoint: str, task: str = ""):
+    """The batched policy in ``checkpoint``: a LeRobot ``pretrained_model`` folder
+    (:func:`.lerobot.policy.load_policy`) or a robomimic ``.pth`` (:func:`.robomimic.policy.load_policy`)."""
+    import os
+
+    if os.path.isdir(checkpoint):
+        from .lerobot.policy import load_policy
+
+        return load_policy(checkpoint, task)
+    from .robomimic.policy import load_policy
+
+    return load_policy(checkpoint)
+
+
 def evaluate_checkpoint(
     task: str,
     checkpoint: str,
@@ -133,9 +147,7 @@ def evaluate_checkpoint(
         raise UserInputError("--num_rollouts, --num_envs and --num_success_steps must be at least 1")
     if horizon is not None and horizon < 1:
         raise UserInputError(f"--horizon must be at least 1, got {horizon}")
-    from .robomimic.policy import load_policy
-
-    policy = load_policy(checkpoint)
+    policy = load_checkpoint_policy(checkpoint, task)
     if policy.task and task_family(policy.task) != task_family(task):
         raise UserInputError(f"{checkpoint} was trained on '{policy.task}', not '{task}'; pass --task {policy.task}")
     num_envs = num_envs or min(num_rollouts, 4)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 
@@ -23,19 +22,14 @@ def _check_task_and_algo(task: str, algo: str) -> None:
 
 def registered_config_path(task: str, algo: str) -> str:
     """The robomimic config file ``task`` registers for ``algo`` (resolved as Isaac Lab's ``train.py`` does)."""
-    import gymnasium as gym
-
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.envs import UserInputError, registered_agent_file
 
     _check_task_and_algo(task, algo)
     key = f"robomimic_{algo}_cfg_entry_point"
-    entry = gym.spec(task).kwargs.get(key)
-    if entry is None:
+    path = registered_agent_file(task, key)
+    if path is None:
         raise UserInputError(f"task '{task}' registers no {key}; pass a robomimic config with --config PATH")
-    if ":" in entry:
-        module_name, file_name = entry.split(":")
-        return os.path.join(os.path.dirname(importlib.import_module(module_name).__file__), file_name)
-    return entry
+    return path
 
 
 def load_config(task: str, algo: str, config_path: str | None = None):
@@ -103,13 +97,14 @@ def check_training_data(dataset: str, task: str, config, config_file: str) -> tu
 
 
 
-def export_config(task: str, algo: str, path: str) -> str:
-    """Write the robomimic config ``task`` registers for ``algo`` to ``path`` (to edit and pass with ``--config``)."""
+def export_config(task: str, algo: str, path: str, registered=registered_config_path) -> str:
+    """Write the config ``task`` registers for ``algo`` (found by ``registered(task, algo)``) to ``path``, to edit
+    and pass with ``--config``."""
     import shutil
 
     from isaaclab_mimic_tasks.envs import UserInputError
 
     if os.path.exists(path):
         raise UserInputError(f"{path} exists; remove it or choose another --export_config file")
-    shutil.copyfile(registered_config_path(task, algo), path)
+    shutil.copyfile(registered(task, algo), path)
     return path

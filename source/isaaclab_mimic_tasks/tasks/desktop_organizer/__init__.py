@@ -1,6 +1,6 @@
 """Desktop organizer: put the ketchup bottle into the basket (Franka, relative IK; Mimic variant).
 
-Each registration declares, as strings (registering imports nothing): the env cfg, the robomimic configs
+Each registration declares, as strings (registering imports nothing): the env cfg, the robomimic and LeRobot configs
 (``module:file``, resolved next to the module, as Isaac Lab's ``robomimic/train.py`` reads them), the
 scripted expert, and how the plain, ``-Play-`` and ``-Mimic-`` IDs relate (datasets and checkpoints move
 between them).
@@ -19,6 +19,8 @@ TASK_KWARGS = {
     "scripted_expert_entry_point": f"{__name__}.scripted_expert:PickPlaceExpert",
     "robomimic_bc_cfg_entry_point": f"{__name__}.agents:robomimic/bc.json",
     "robomimic_bc_rnn_cfg_entry_point": f"{__name__}.agents:robomimic/bc_rnn_low_dim.json",
+    "lerobot_act_cfg_entry_point": f"{__name__}.agents:lerobot/act.json",
+    "lerobot_diffusion_cfg_entry_point": f"{__name__}.agents:lerobot/diffusion.json",
 }
 
 gym.register(

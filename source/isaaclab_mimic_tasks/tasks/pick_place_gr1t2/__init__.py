@@ -2,7 +2,7 @@
 poses solved by Pink IK, kit-less). ``Isaac-PickPlace-GR1T2-Abs-v0`` is the ID of Isaac Lab's humanoid tutorial
 (stock 3.0 renamed its task); registering ``...-Abs-Mimic-v0`` replaces stock's Kit-only entry of that ID.
 
-Each registration declares, as strings (registering imports nothing): the env cfg, the robomimic configs, the
+Each registration declares, as strings (registering imports nothing): the env cfg, the robomimic and LeRobot configs, the
 scripted expert, and how the plain, ``-Play-`` and ``-Mimic-`` IDs relate.
 """
 
@@ -19,6 +19,8 @@ TASK_KWARGS = {
     "scripted_expert_entry_point": f"{__name__}.scripted_expert:GR1T2PickPlaceExpert",
     "robomimic_bc_cfg_entry_point": f"{__name__}.agents:robomimic/bc.json",
     "robomimic_bc_rnn_cfg_entry_point": f"{__name__}.agents:robomimic/bc_rnn_low_dim.json",
+    "lerobot_act_cfg_entry_point": f"{__name__}.agents:lerobot/act.json",
+    "lerobot_diffusion_cfg_entry_point": f"{__name__}.agents:lerobot/diffusion.json",
 }
 
 gym.register(

@@ -1,0 +1,181 @@
+"""Training LeRobot's ACT and diffusion policies on a task's data with LeRobot's own trainer (``lerobot-train``).
+
+The task registers its configs as ``lerobot_<algo>_cfg_entry_point`` (``agents/lerobot/<algo>.json``: a partial
+``TrainPipelineConfig``, what ``lerobot-train --config_path`` reads). :func:`train_policy` takes an HDF5 dataset
+(exported first, into the run folder) or an export, trains on its train split only, and writes LeRobot's usual
+output: ``<run>/train/checkpoints/<step>/pretrained_model`` (``last`` links the latest). :func:`lerobot_train_command`
+is the equivalent ``lerobot-train`` command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import time
+from dataclasses import dataclass, field
+
+from isaaclab_mimic_tasks.envs import UserInputError
+
+ALGOS = ("act", "diffusion")
+"""Values of ``--algo`` for LeRobot: the gym kwarg ``lerobot_<algo>_cfg_entry_point`` holds the config."""
+
+
+@dataclass
+class LeRobotTrainResult:
+    """What :func:`train_policy` did."""
+
+    checkpoint: str | None
+    """The last ``pretrained_model`` folder: what ``mimic-tasks play --checkpoint`` and ``lerobot-eval`` load (None
+    if interrupted before the first save)."""
+    run_dir: str
+    steps: int
+    seconds: float
+    dataset_root: str
+    train_episodes: int
+    command: list[str] = field(default_factory=list)
+    """The equivalent ``lerobot-train`` command line."""
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    """(step, mean training loss since the previous log line), from LeRobot's log."""
+    interrupted: bool = False
+    """Ctrl-C stopped it; the checkpoints saved until then (every ``save_freq`` steps) are kept."""
+
+
+def registered_config_path(task: str, algo: str) -> str:
+    """The LeRobot config file ``task`` registers for ``algo`` (``agents/lerobot/<algo>.json``)."""
+    from isaaclab_mimic_tasks.envs import registered_agent_file
+
+    if algo not in ALGOS:
+        raise UserInputError(f"unknown LeRobot --algo '{algo}'; choose one of: {', '.join(ALGOS)}")
+    key = f"lerobot_{algo}_cfg_entry_point"
+    path = registered_agent_file(task, key)
+    if path is None:
+        raise UserInputError(f"task '{task}' registers no {key}; pass a LeRobot train config with --config PATH")
+    return path
+
+
+def is_lerobot_dataset(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is the root of a LeRobotDataset (``meta/info.json``)."""
+    return os.path.isfile(os.path.join(path, "meta", "info.json"))
+
+
+def _train_episodes(root: str) -> tuple[list[int] | None, int]:
+    """The episodes of the export's ``train`` split (None: all) and the number of episodes."""
+    with open(os.path.join(root, "meta", "info.json")) as f:
+        info = json.load(f)
+    total = int(info.get("total_episodes", 0))
+    train = (info.get("splits") or {}).get("train")
+    if not train or ":" not in str(train):
+        return None, total
+    start, stop = (int(x) for x in str(train).split(":"))
+    return (None if (start, stop) == (0, total) else list(range(start, stop))), total
+
+
+def lerobot_train_command(config: str, repo_id: str, root: str, output_dir: str, episodes: list[int] | None,
+                          steps: int | None = None, seed: int | None = None, batch_size: int | None = None) -> list[str]:
+    """The ``lerobot-train`` command line that trains ``config`` on the export at ``root`` (offline)."""
+    args = ["lerobot-train", f"--config_path={config}", f"--dataset.repo_id={repo_id}", f"--dataset.root={root}",
+            f"--output_dir={output_dir}"]
+    if episodes is not None:
+        args.append(f"--dataset.episodes=[{','.join(map(str, episodes))}]")
+    for name, value in (("steps", steps), ("seed", seed), ("batch_size", batch_size)):
+        if value is not None:
+            args.append(f"--{name}={value}")
+    return args
+
+
+def _losses(log_file: str) -> list[tuple[int, float]]:
+    """(step, loss) pairs of LeRobot's training log lines (``step:2K smpl:... loss:0.123 ...``)."""
+    losses = []
+    if not os.path.isfile(log_file):
+        return losses
+    with open(log_file) as f:
+        for line in f:
+            fields = dict(part.split(":", 1) for part in line.split() if ":" in part and part.count(":") == 1)
+            if "step" in fields and "loss" in fields:
+                step = fields["step"].upper().replace("K", "e3").replace("M", "e6")
+                try:
+                    losses.append((int(float(step)), float(fields["loss"])))
+                except ValueError:
+                    continue
+    return losses
+
+
+def train_policy(task: str, algo: str, dataset: str, output_dir: str, steps: int | None = None, seed: int | None = None,
+                 batch_size: int | None = None, config_path: str | None = None, repo_id: str | None = None) -> LeRobotTrainResult:
+    """Train a LeRobot ``algo`` policy on ``dataset`` with LeRobot's trainer, on its train split.
+
+    Args:
+        task: The task the data comes from (its ``lerobot_<algo>_cfg_entry_point`` is the config).
+        algo: ``act`` or ``diffusion``.
+        dataset: An HDF5 file of the task (exported to ``<run>/dataset`` first) or an export's root folder.
+        output_dir: Runs go to ``<output_dir>/<algo>/<time>/``.
+        steps, seed, batch_size: Override the config's.
+        config_path: A LeRobot train config to use instead of the task's.
+        repo_id: Name of the export made from an HDF5 file (default: ``isaaclab_mimic/<file name>``).
+    """
+    from isaaclab_mimic_tasks.datasets.lerobot_export import export_lerobot, quiet_lerobot, read_provenance
+    from isaaclab_mimic_tasks.envs import task_family
+
+    config = os.path.abspath(config_path or registered_config_path(task, algo))
+    if not os.path.isfile(config):
+        raise UserInputError(f"config file {config} does not exist; pass a LeRobot train config (JSON) to --config")
+    for name, value in (("--steps", steps), ("--batch_size", batch_size)):
+        if value is not None and value < 1:
+            raise UserInputError(f"{name} must be at least 1, got {value}")
+    if not os.path.exists(dataset):
+        raise UserInputError(f"{dataset} does not exist; pass an HDF5 dataset or a LeRobot export (mimic-tasks export)")
+    quiet_lerobot()
+    run_dir = os.path.abspath(os.path.join(output_dir, algo, time.strftime("%Y-%m-%d-%H-%M-%S")))
+    if is_lerobot_dataset(dataset):
+        root = os.path.abspath(dataset)
+        with open(os.path.join(root, "meta", "info.json")) as f:
+            info_repo = json.load(f).get("repo_id")
+        repo_id = repo_id or info_repo or f"isaaclab_mimic/{os.path.basename(root)}"
+    else:
+        from isaaclab_mimic_tasks.datasets import check_dataset
+
+        check_dataset(dataset, task=task)  # the file and its task, before a minute of export and import
+        root = export_lerobot(dataset, os.path.join(run_dir, "dataset"), repo_id=repo_id).root
+        repo_id = repo_id or f"isaaclab_mimic/{os.path.splitext(os.path.basename(dataset))[0]}"
+    try:
+        trained_on = read_provenance(root).get("task", "")
+    except (OSError, ValueError):
+        trained_on = ""
+    if trained_on and task_family(trained_on) != task_family(task):
+        raise UserInputError(f"{dataset} holds demos of '{trained_on}', not of '{task}'; pass the matching --task")
+    episodes, total = _train_episodes(root)
+    train_dir = os.path.join(run_dir, "train")
+    command = lerobot_train_command(config, repo_id, root, train_dir, episodes, steps, seed, batch_size)
+
+    from lerobot.configs.train import TrainPipelineConfig
+    from lerobot.scripts import lerobot_train
+    from lerobot.utils.utils import init_logging
+
+    os.makedirs(run_dir, exist_ok=True)
+    log_file = os.path.join(run_dir, "train.log")
+    try:
+        cfg = TrainPipelineConfig.from_pretrained(config, cli_args=command[2:])
+    except (Exception, SystemExit) as error:
+        raise UserInputError(f"{config} is not a valid LeRobot train config ({' '.join(str(error).split())[:300]})") from None
+    # LeRobot's trainer sets up its logging itself: its INFO lines (the whole config, a metrics line per log_freq
+    # steps) go to the run's train.log; the console keeps its progress bar and warnings.
+    lerobot_train.init_logging = lambda **kwargs: init_logging(**{**kwargs, "log_file": log_file, "console_level": "WARNING"})
+    start = time.perf_counter()
+    interrupted = False
+    try:
+        lerobot_train.train(cfg)
+    except KeyboardInterrupt:
+        interrupted = True
+    seconds = time.perf_counter() - start
+    checkpoint = os.path.join(train_dir, "checkpoints", "last", "pretrained_model")
+    return LeRobotTrainResult(
+        checkpoint=checkpoint if os.path.isdir(checkpoint) else None, run_dir=run_dir, steps=cfg.steps,
+        seconds=seconds, dataset_root=root, train_episodes=len(episodes) if episodes is not None else total,
+        command=command, losses=_losses(log_file), interrupted=interrupted,
+    )
+
+
+def format_command(command: list[str]) -> str:
+    """A command line for the docs and the console."""
+    return " ".join(shlex.quote(part) for part in command)
