@@ -94,7 +94,9 @@ def test_export_loads_offline_with_the_frames_actions_and_states_of_the_hdf5(gen
         for name in ("mean", "std", "min", "max", "q01", "q99"):
             assert np.isfinite(stats[name]).all(), (key, name)
         assert (stats["std"] >= STATS_FLOOR).all() and (stats["max"] - stats["min"] >= 2 * STATS_FLOOR - 1e-9).all()
-    # the barely varying dimensions (e.g. a basket that never moves) are named
+    # near-constant states (a basket that never moves) are centred, not scaled, as robomimic's normalization here
+    assert (np.asarray(dataset.meta.stats["observation.environment_state"]["std"]) == 1.0).any()
+    # the barely varying dimensions are named
     assert provenance["floored_dims"] and all("_" in name for name in provenance["floored_dims"])
 
 

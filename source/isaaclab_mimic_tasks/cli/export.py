@@ -28,5 +28,6 @@ def main(args: argparse.Namespace) -> int:
     if export.environment_keys:
         print(f"  observation.environment_state: {', '.join(export.environment_keys)}")
     if export.floored_dims:
-        print(f"  std and range floored at {STATS_FLOOR:g} (barely varying): {', '.join(export.floored_dims)}")
+        print(f"  statistics made safe to normalize by (near-constant states: not scaled; others: std and range at least"
+              f" {STATS_FLOOR:g}): {', '.join(export.floored_dims)}")
     return 0

@@ -10,9 +10,9 @@ One demo becomes one episode, one step one frame:
 
 Each feature's ``names`` are ``<observation key>_<index>``, so the HDF5 key and order can be read back. The
 train/valid masks become LeRobot's ``splits`` (train episodes first). Dimensions that barely vary in the data (a
-quaternion component, a basket that never moves) get a standard deviation and a min-max range of at least
-:data:`STATS_FLOOR`: LeRobot's normalizer divides by them (eps 1e-8) and would multiply a tiny deviation at
-evaluation by ~1e7. Provenance (source file, demo of each episode, generation seed and totals) is written to
+quaternion component, a basket that never moves) are centred but not scaled (std and half-ranges 1, as robomimic's
+normalization here), other dimensions get a std and half-ranges of at least :data:`STATS_FLOOR`: LeRobot's
+normalizer divides by them (eps 1e-8) and would multiply a tiny deviation at evaluation by ~1e7. Provenance (source file, demo of each episode, generation seed and totals) is written to
 ``meta/isaaclab_mimic.json``.
 """
 
@@ -27,10 +27,13 @@ import numpy as np
 
 from isaaclab_mimic_tasks.envs import UserInputError
 
+from isaaclab_mimic_tasks.learning import NEAR_CONSTANT_STD
+
 from .io import dataset_task, demo_names, json_attr, mask_names, open_dataset
 
 STATS_FLOOR = 1e-3
-"""Smallest std and half min-max range of a state, environment-state or action dimension in the exported stats."""
+"""Smallest std and half min-max range of a dimension in the exported stats (near-constant states get 1: see
+:func:`_floor_stats`)."""
 PROVENANCE_FILE = "meta/isaaclab_mimic.json"
 STATE, ENVIRONMENT_STATE, ACTION = "observation.state", "observation.environment_state", "action"
 
@@ -49,7 +52,8 @@ class LeRobotExport:
     image_keys: list[str] = field(default_factory=list)
     splits: dict[str, str] = field(default_factory=dict)
     floored_dims: list[str] = field(default_factory=list)
-    """Feature dimensions whose std or range was raised to :data:`STATS_FLOOR`."""
+    """Feature dimensions whose statistics :func:`_floor_stats` changed (near-constant states, or raised to
+    :data:`STATS_FLOOR`)."""
 
 
 def require_lerobot() -> None:
@@ -94,28 +98,35 @@ def observation_roles(env_cfg) -> tuple[list[str], list[str]]:
 
 
 def _floor_stats(stats: dict, features: dict, keys: list[str]) -> list[str]:
-    """Raise ``std`` and the min-max / quantile spans of ``keys`` to :data:`STATS_FLOOR` in place; returns the
-    names of the dimensions it changed."""
-    floored = []
+    """Make the statistics of ``keys`` safe to normalize by, in place; returns the names of the dimensions changed.
+
+    A state or environment-state dimension whose std is below :data:`~isaaclab_mimic_tasks.learning.NEAR_CONSTANT_STD`
+    (a quaternion component, a basket that never moves) is centred but not scaled: std 1 and min-max / quantile
+    half-ranges 1, as robomimic's normalization here. Every other dimension (and every action dimension) gets a std
+    and half-ranges of at least :data:`STATS_FLOOR`.
+    """
+    changed = []
     for key in keys:
         entry = stats[key]
         std = np.asarray(entry["std"], dtype=np.float64)
         low, high = np.asarray(entry["min"], dtype=np.float64), np.asarray(entry["max"], dtype=np.float64)
-        narrow = (std < STATS_FLOOR) | (high - low < 2 * STATS_FLOOR)
+        constant = (std < NEAR_CONSTANT_STD) if key != ACTION else np.zeros_like(std, dtype=bool)
+        narrow = constant | (std < STATS_FLOOR) | (high - low < 2 * STATS_FLOOR)
         if not narrow.any():
             continue
-        entry["std"] = np.maximum(std, STATS_FLOOR)
+        entry["std"] = np.where(constant, 1.0, np.maximum(std, STATS_FLOOR))
         for lo_name, hi_name in [("min", "max")] + [
             (q, "q" + f"{100 - int(q[1:]):02d}") for q in entry if q.startswith("q") and q[1:].isdigit() and int(q[1:]) < 50
         ]:
             if hi_name not in entry:
                 continue
             lo, hi = np.asarray(entry[lo_name], dtype=np.float64), np.asarray(entry[hi_name], dtype=np.float64)
-            middle, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, STATS_FLOOR)
+            middle = (lo + hi) / 2
+            half = np.where(constant, 1.0, np.maximum((hi - lo) / 2, STATS_FLOOR))
             entry[lo_name], entry[hi_name] = middle - half, middle + half
         names = features[key]["names"]
-        floored += [names[i] for i in np.flatnonzero(narrow)]
-    return floored
+        changed += [names[i] for i in np.flatnonzero(narrow)]
+    return changed
 
 
 def export_lerobot(
@@ -226,7 +237,7 @@ def export_lerobot(
                 "source_file": os.path.abspath(os.fspath(dataset)), "task": task, "episode_demos": order,
                 "generation_seed": (generation or {}).get("seed"), "generation": generation,
                 "observation_keys": {STATE: state_keys, ENVIRONMENT_STATE: environment_keys, "images": image_keys},
-                "stats_floor": STATS_FLOOR, "floored_dims": floored,
+                "stats_floor": STATS_FLOOR, "near_constant_std": NEAR_CONSTANT_STD, "floored_dims": floored,
             }
             with open(os.path.join(out_dir, PROVENANCE_FILE), "w") as out:
                 json.dump(provenance, out, indent=1)

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from isaaclab_mimic_tasks.learning import NEAR_CONSTANT_STD
 import torch
 
 
@@ -137,13 +139,6 @@ def recorded_obs_keys(dataset: str, demo: str) -> list[str]:
     with h5py.File(dataset, "r") as f:
         obs = f[f"data/{demo}/obs"]
         return sorted(key for key, item in obs.items() if isinstance(item, h5py.Dataset) and item.ndim == 2)
-
-
-NEAR_CONSTANT_STD = 0.005
-"""Standard deviation (m, rad) below which an observation dimension counts as constant in the training data: it is
-centred but not scaled (std 1). Such a dimension holds no information to learn from; scaled by its tiny std, the
-small drift of a rollout (an idle hand's fingers 0.05 rad off, 50 std) fed back into the policy's actions and
-closed the idle hand."""
 
 
 def obs_normalization(dataset: str, demos: list[str], obs_keys: list[str]) -> dict[str, dict[str, np.ndarray]]:
