@@ -365,7 +365,7 @@ def test_checkpoint_plays_in_robomimic_like_isaac_lab_play_script(trained, datas
 @pytest.mark.parametrize(
     "args, phrase",
     [
-        (["--algo", "diffusion"], "bc, bc_rnn"),
+        (["--algo", "ppo"], "bc, bc_rnn, act, diffusion"),
         (["--task", "Isaac-Nope-v0"], "unknown task"),
         (["--config", "/nonexistent/bc.json"], "does not exist"),
         (["--epochs", "0"], "--epochs"),

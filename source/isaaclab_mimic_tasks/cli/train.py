@@ -51,11 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from isaaclab_mimic_tasks.errors import UserInputError
     from isaaclab_mimic_tasks.learning.lerobot.train import ALGOS as LEROBOT_ALGOS
+    from isaaclab_mimic_tasks.learning.robomimic.config import ALGOS as ROBOMIMIC_ALGOS
 
+    if args.algo not in ROBOMIMIC_ALGOS + LEROBOT_ALGOS:
+        raise UserInputError(f"unknown --algo '{args.algo}'; choose one of: {', '.join(ROBOMIMIC_ALGOS + LEROBOT_ALGOS)}")
     if args.algo in LEROBOT_ALGOS:
         return _train_lerobot(args)
-    from isaaclab_mimic_tasks.errors import UserInputError
     from isaaclab_mimic_tasks.learning.robomimic.config import export_config
     from isaaclab_mimic_tasks.learning.robomimic.train import train_policy
 
