@@ -108,6 +108,7 @@ def test_manual_marks_by_key_events_give_the_auto_annotation(demos, display, tmp
 
 
 def test_going_to_a_frame_restores_its_recorded_state_exactly(demos):
+    """Frame t is the scene before action t: the initial state for frame 0, else the state recorded after action t-1."""
     from isaaclab.utils.datasets import HDF5DatasetFileHandler
 
     from isaaclab_mimic_tasks.datagen.browse import DemoBrowser, state_at
@@ -117,8 +118,9 @@ def test_going_to_a_frame_restores_its_recorded_state_exactly(demos):
     source, _ = demos
     handler = HDF5DatasetFileHandler()
     handler.open(str(source))
-    recorded = handler.load_episode("demo_1", "cpu").data["states"]
+    episode = handler.load_episode("demo_1", "cpu").data
     handler.close()
+    recorded, initial = episode["states"], episode["initial_state"]
 
     def assert_same(a: dict, b: dict) -> None:
         for key in a:
@@ -131,12 +133,85 @@ def test_going_to_a_frame_restores_its_recorded_state_exactly(demos):
     with open_env(MIMIC_TASK, num_envs=1, seed=0, env_cfg=env_cfg) as env:
         browser = DemoBrowser(env, str(source))
         browser.load("demo_1")
-        for frame in (60, 100, 3, 60):  # forward, forward, back, forward again
+        for frame in (60, 100, 3, 0, 60):  # forward, forward, back, to the start, forward again
             browser.goto(frame)
-            assert_same(state_at(recorded, frame), env.scene.get_state(is_relative=True))
+            assert_same(initial if frame == 0 else state_at(recorded, frame - 1), env.scene.get_state(is_relative=True))
         signals = browser.signals()
         browser.close()
     assert set(signals) == {"reach", "grasp", "lift"}
+
+
+def test_marking_where_the_hint_first_shows_1_writes_what_auto_writes(demos):
+    """The window's signal hint at each frame of the recorded demos is the signal ``--auto`` stores at that step, so the
+    frame where it first shows 1 is the subtask end ``--auto`` stores, and a mark there writes the same end."""
+    from isaaclab_mimic_tasks.datagen.annotate import marked_signal
+    from isaaclab_mimic_tasks.datagen.browse import DemoBrowser
+    from isaaclab_mimic_tasks.datagen.replay import replay_env_cfg
+    from isaaclab_mimic_tasks.envs import open_env
+
+    source, auto = demos
+    env_cfg, _ = replay_env_cfg(MIMIC_TASK, 1)
+    hints: dict[str, list[dict[str, bool]]] = {}
+    with open_env(MIMIC_TASK, num_envs=1, seed=0, env_cfg=env_cfg) as env:
+        browser = DemoBrowser(env, str(source))  # what manual annotation browses
+        for demo in ("demo_0", "demo_1"):
+            browser.load(demo)
+            hints[demo] = []
+            for frame in range(browser.num_frames):
+                browser.goto(frame)
+                hints[demo].append(browser.signals())
+        browser.close()
+    with h5py.File(auto, "r") as f:
+        for demo, frames in hints.items():
+            for signal, stored in f[f"data/{demo}/obs/datagen_info/subtask_term_signals"].items():
+                stored = stored[:].reshape(-1)
+                hint = np.array([frame[signal] for frame in frames])
+                np.testing.assert_array_equal(hint, stored.astype(bool), err_msg=f"{demo} {signal}")
+                first = int(np.argmax(hint))
+                assert hint[first], f"{demo}: the hint never shows {signal}=1"
+                written = marked_signal(torch.from_numpy(stored), first).numpy()
+                assert int(np.argmax(written > 0)) == int(np.argmax(stored > 0)) == first
+                np.testing.assert_array_equal(written[: first + 1], stored[: first + 1])
+
+
+@pytest.mark.parametrize(
+    "task, listed, last",
+    [
+        (MIMIC_TASK, ["  franka: reach, grasp, lift"], "franka: Place the ketchup in the basket"),
+        ("Isaac-PickPlace-GR1T2-Abs-Mimic-v0", ["  right: grasp, lift", "  left: (none)"], "right: Place the can in the basket"),
+    ],
+)
+def test_the_panel_lists_the_subtasks_to_mark_and_says_why_the_last_is_not(task, listed, last):
+    from isaaclab_mimic_tasks.datagen.browse import subtask_help_lines
+    from isaaclab_mimic_tasks.envs import load_mimic_env_cfg
+
+    lines = subtask_help_lines(load_mimic_env_cfg(task).subtask_configs)
+    assert all(line in lines for line in listed), lines
+    text = " ".join(lines)
+    assert last in text and "no signal" in text and "ends at the demo's end" in text and "not offered" in text
+
+
+@pytest.mark.parametrize("flags", [["--viz", "newton_gl"], ["--viz", "newton"], ["--auto", "--viz", "newton_gl"]])
+def test_annotate_takes_viz_newton_gl_and_opens_the_window(demos, tmp_path, flags):
+    """``--viz newton_gl`` is accepted (manual annotation opens the window anyway, ``--auto`` shows its replay): without
+    a display that is the one-line "no display" error, not a rejected flag."""
+    source, _ = demos
+    result = cli(
+        "annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", tmp_path / "out.hdf5", *flags,
+        env={**os.environ, "DISPLAY": ""}, timeout=300,
+    )
+    assert_clear_failure(result)
+    assert "no display" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_manual_annotation_with_viz_none_is_one_line(demos, tmp_path):
+    source, _ = demos
+    result = cli("annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", tmp_path / "out.hdf5",
+                 "--viz", "none", timeout=300)
+    assert_clear_failure(result)
+    assert "viewer window" in result.stderr and "--auto" in result.stderr
+    assert not any(tmp_path.iterdir())
 
 
 def test_view_browses_without_changing_the_dataset(demos, display):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 
+from ._viz_args import add_viz_argument
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0", help="Mimic task ID")
@@ -17,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--num_envs", type=int, default=4, help="demos replayed at once")
     parser.add_argument("--keymap", default=None, help="key map file (without --auto; default: config/teleop_keymap.toml)")
+    add_viz_argument(parser)
+    # None: not given (manual annotation always opens the window; --auto replays without one)
+    parser.set_defaults(viz=None)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -24,7 +29,8 @@ def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.errors import UserInputError
 
     written, skipped = annotate_dataset(
-        args.task, args.input_file, args.output_file, args.num_envs, manual=not args.auto, keymap_path=args.keymap
+        args.task, args.input_file, args.output_file, args.num_envs, manual=not args.auto, keymap_path=args.keymap,
+        viz=args.viz,
     )
     for name, why in skipped.items():
         print(f"skipped {name}: {why}")

@@ -15,6 +15,8 @@ import os
 
 import torch
 
+from isaaclab_mimic_tasks.errors import UserInputError
+
 
 def subtask_order(env_cfg) -> dict[str, list[str]]:
     """Per end effector, the subtask-end signals of a Mimic env cfg in order (the last subtask has none)."""
@@ -46,15 +48,50 @@ def annotation_problem(signals: dict[str, torch.Tensor], order: dict[str, list[s
     return None
 
 
+def marked_signal(signal: torch.Tensor, frame: int) -> torch.Tensor:
+    """A subtask signal marked by hand at ``frame``: 0 before it, 1 from it on (``signal``'s shape and dtype).
+
+    ``frame`` is a step index, as the viewer's frames are (:mod:`~isaaclab_mimic_tasks.datagen.browse`): marking the
+    frame where the window's signal hint first shows 1 gives the end ``--auto`` takes (the signal's first rise).
+    """
+    marked = torch.zeros_like(signal)
+    marked[frame:] = 1
+    return marked
+
+
+def annotation_viz(manual: bool, viz: str | None = None) -> str:
+    """The visualizer annotation runs with: ``newton_gl`` (the window) or ``none``.
+
+    Manual annotation is done in the window, so ``viz`` may only be None (the default), ``newton_gl`` or ``newton``
+    there; with ``--auto`` the replay is shown in the window if ``viz`` asks for it (default: none).
+    """
+    from isaaclab_mimic_tasks.devices.viewer import resolve_viz
+
+    if viz is None:
+        return "newton_gl" if manual else "none"
+    viz = resolve_viz(viz)
+    if manual and viz == "none":
+        raise UserInputError("manual annotation marks subtask ends in the viewer window, so it cannot run with --viz "
+                             "none; drop --viz, or pass --auto to annotate from the subtask signals")
+    return viz
+
+
 def annotate_dataset(
-    task: str, input_file: str, output_file: str, num_envs: int = 4, manual: bool = False, keymap_path: str | None = None
+    task: str,
+    input_file: str,
+    output_file: str,
+    num_envs: int = 4,
+    manual: bool = False,
+    keymap_path: str | None = None,
+    viz: str | None = None,
 ) -> tuple[int, dict[str, str]]:
     """Replay every demo of ``input_file`` in ``task`` (a Mimic ID) and write the annotated ones.
 
     ``manual``: the subtask ends are marked by a person first, browsing the demos in the viewer window
     (:func:`~isaaclab_mimic_tasks.datagen.browse.browse`); a subtask's signal is then 0 before its marked frame and
     1 from it on, and everything else is recorded exactly as without ``manual``. Demos left without every end
-    marked are skipped.
+    marked are skipped. ``viz``: see :func:`annotation_viz` (``newton_gl`` with ``manual=False``: the replay in the
+    window; closing it stops the replay, the demos finished by then are written).
 
     Returns:
         The number of demos written and, for each skipped demo, why.
@@ -62,7 +99,7 @@ def annotate_dataset(
     from isaaclab.managers import DatasetExportMode
 
     from isaaclab_mimic_tasks.datasets.io import publish, staging_path
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env
+    from isaaclab_mimic_tasks.envs import open_env
 
     from .recorders import AnnotationRecorderManagerCfg
     from .replay import replay_env_cfg, replay_episodes, select_demos
@@ -71,6 +108,7 @@ def annotate_dataset(
         raise UserInputError("--output_file must differ from --input_file (the input is never modified)")
     if os.path.exists(output_file):
         raise UserInputError(f"{output_file} exists; remove it or choose another --output_file")
+    viz = annotation_viz(manual, viz)
     keymap = None
     if manual:
         from isaaclab_mimic_tasks.devices.keymap import load_keymap
@@ -88,11 +126,9 @@ def annotate_dataset(
     env_cfg.recorders.dataset_filename = os.path.splitext(os.path.basename(staging))[0]
     env_cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_SUCCEEDED_ONLY
     skipped: dict[str, str] = {}
-    launch_args = {}
-    if manual:
-        from isaaclab_mimic_tasks.devices.viewer import enable_viewer
+    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
 
-        launch_args = enable_viewer(env_cfg, "newton_gl")
+    launch_args = enable_viewer(env_cfg, viz)
 
     with open_env(task, num_envs=env_cfg.scene.num_envs, seed=0, env_cfg=env_cfg, launch_args=launch_args) as env:
         recorder = env.recorder_manager
@@ -107,9 +143,8 @@ def annotate_dataset(
             problem = None if success else "the task is not solved at the end of the replay"
             if problem is None:
                 signals = episode.data["obs"]["datagen_info"]["subtask_term_signals"]
-                for signal, frame in marked.get(name, {}).items():  # by hand: 0 before the marked frame, 1 from it
-                    signals[signal] = torch.zeros_like(signals[signal])
-                    signals[signal][frame:] = 1
+                for signal, frame in marked.get(name, {}).items():
+                    signals[signal] = marked_signal(signals[signal], frame)
                 problem = annotation_problem(signals, order)
             if problem is not None:
                 skipped[name] = problem

@@ -1,8 +1,11 @@
 """Browsing recorded demos frame by frame in the viewer window, and marking subtask ends by hand.
 
-A frame is a recorded state (``states/*`` of the demo, one per step, before its action): going to a frame
-restores that state exactly (``env.reset_to``), forward or back, without simulating from the start. Where the
-task has subtask signals (``subtask_terms``), the window shows them at the current frame.
+Frame ``t`` is the scene before the demo's action ``t``: ``initial_state`` for frame 0, else ``states[t - 1]``
+(Isaac Lab records ``states`` after each step). Going to a frame restores that state exactly (``env.reset_to``),
+forward or back, without simulating from the start. Where the task has subtask signals (``subtask_terms``), the
+window shows them at the current frame: the value annotation records at step ``t`` (``obs/datagen_info`` is
+recorded before each step), so the frame where a signal first shows 1 is the subtask end ``--auto`` stores, and
+marking it there writes the same signal.
 
 :func:`mark_subtask_ends` is the person's part of manual annotation (``mimic-tasks annotate`` without
 ``--auto``): per demo, per end effector, the frame where each subtask ends. :func:`view_dataset` browses a
@@ -20,12 +23,19 @@ FRAME_PERIOD = 1.0 / 30
 """Seconds between the session's frames (the window stays responsive; browsing simulates nothing)."""
 
 
-def state_at(states: dict, frame: int) -> dict:
-    """The recorded scene state of ``frame`` (nested dict of (T, ...) tensors -> (1, ...) tensors)."""
+def state_at(states: dict, index: int) -> dict:
+    """Row ``index`` of recorded scene states (nested dict of (T, ...) tensors -> (1, ...) tensors)."""
     return {
-        key: state_at(value, frame) if isinstance(value, dict) else value[frame : frame + 1]
+        key: state_at(value, index) if isinstance(value, dict) else value[index : index + 1]
         for key, value in states.items()
     }
+
+
+def frame_state(episode_data: dict, frame: int) -> dict:
+    """The scene before action ``frame`` of a loaded demo: its ``initial_state`` for frame 0, else ``states[frame - 1]``."""
+    if frame == 0:
+        return episode_data["initial_state"]
+    return state_at(episode_data["states"], frame - 1)
 
 
 class DemoBrowser:
@@ -39,25 +49,26 @@ class DemoBrowser:
         self._handler.open(dataset_path)
         self._ids = torch.tensor([0], device=env.device)
         self.name = ""
-        self.states: dict = {}
+        self.data: dict = {}
         self.num_frames = 0
         self.frame = 0
 
     def load(self, name: str) -> None:
-        """Take demo ``name`` and show its first frame."""
+        """Take demo ``name`` and show its first frame (one frame per action)."""
         episode = self._handler.load_episode(name, self.env.device)
         self.name = name
-        self.states = episode.data["states"]
+        self.data = episode.data
         self.num_frames = len(episode.data["actions"])
         self.goto(0)
 
     def goto(self, frame: int) -> None:
-        """Restore the state recorded at ``frame`` (clamped to the demo)."""
+        """Restore the scene of ``frame`` (clamped to the demo): the state before its action (:func:`frame_state`)."""
         self.frame = max(0, min(int(frame), self.num_frames - 1))
-        self.env.reset_to(state_at(self.states, self.frame), self._ids, is_relative=True)
+        self.env.reset_to(frame_state(self.data, self.frame), self._ids, is_relative=True)
 
     def signals(self) -> dict[str, bool]:
-        """The task's subtask signals at the current frame (empty if it has none)."""
+        """The task's subtask signals at the current frame (empty if it has none): what annotation records at this
+        step, so the first frame showing 1 is the end ``--auto`` stores."""
         if "subtask_terms" not in getattr(self.env, "obs_buf", {}) or not hasattr(self.env.cfg, "subtask_configs"):
             return {}
         from isaaclab_mimic_tasks.tasks.common.mimic import subtask_term_signals
@@ -66,6 +77,21 @@ class DemoBrowser:
 
     def close(self) -> None:
         self._handler.close()
+
+
+def subtask_help_lines(subtask_configs: dict) -> list[str]:
+    """Help lines of the panel while marking: per end effector, the subtasks offered for marking in their order, and
+    why the last subtask of each is not offered (it has no signal: it ends at the demo's end)."""
+    lines = ["subtasks to mark, in order:"]
+    for eef, subtasks in subtask_configs.items():
+        signals = [subtask.subtask_term_signal for subtask in subtasks if subtask.subtask_term_signal]
+        lines.append(f"  {eef}: {', '.join(signals) or '(none)'}")
+    lasts = "; ".join(f"{eef}: {subtasks[-1].description or 'its last'}" for eef, subtasks in subtask_configs.items())
+    lines += [
+        f"The last subtask of each end effector ({lasts}) has no signal:",
+        "it ends at the demo's end, so it is not offered for marking.",
+    ]
+    return lines
 
 
 @dataclass
@@ -92,7 +118,8 @@ def browse(env, dataset_path: str, names: list[str], window, keymap, order: dict
 
     With ``order`` (per end effector, the subtask signals in order) the person marks ends: ``mark_subtask_end``
     marks the selected subtask's end at the current frame (again at the same frame: unmarks it),
-    ``next_subtask`` selects the next one. ``next_demo`` finishes a demo (it counts as done).
+    ``next_subtask`` selects the next one; the panel's help lists them (:func:`subtask_help_lines`). ``next_demo``
+    finishes a demo (it counts as done).
     """
     from .teleop import StatusLine
 
@@ -118,6 +145,8 @@ def browse(env, dataset_path: str, names: list[str], window, keymap, order: dict
     window.listen(on_press)
     sections = ("annotate",)
     window.help_lines = [line for line in keymap.help_lines(sections) if selectable or "subtask" not in line]
+    if selectable:
+        window.help_lines += subtask_help_lines(env.cfg.subtask_configs)
     status = StatusLine(window)
     browser = DemoBrowser(env, dataset_path)
     index, selected = 0, 0
