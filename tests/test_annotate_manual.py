@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 
@@ -172,6 +173,18 @@ def test_marking_where_the_hint_first_shows_1_writes_what_auto_writes(demos):
                 written = marked_signal(torch.from_numpy(stored), first).numpy()
                 assert int(np.argmax(written > 0)) == int(np.argmax(stored > 0)) == first
                 np.testing.assert_array_equal(written[: first + 1], stored[: first + 1])
+
+
+def test_annotation_records_the_subtask_order_and_info_lists_the_end_frames(demos):
+    _, auto = demos
+    rises = _first_rises(auto)["demo_1"]
+    result = cli("info", "--dataset", auto, "--demo", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    ends = json.loads(result.stdout)
+    assert ends["order_recorded"] and ends["success"] is True
+    assert ends["end_effectors"] == [
+        {"name": "franka", "subtasks": [{"signal": signal, "end": rises[signal]} for signal in ("reach", "grasp", "lift")]}
+    ]
 
 
 @pytest.mark.parametrize(

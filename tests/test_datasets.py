@@ -304,6 +304,57 @@ def test_info_summary(tmp_path):
     assert json.loads(result.stdout) == json.loads(json.dumps(summary))
 
 
+def test_info_demo_lists_each_end_effectors_subtask_end_frames(tmp_path):
+    """``info --demo``: per end effector, its subtasks in the recorded order with the first frame each signal is 1."""
+    from isaaclab_mimic_tasks.datasets.info import demo_subtask_ends, format_demo_subtask_ends
+    from isaaclab_mimic_tasks.datasets.io import SUBTASK_ORDER_ATTR
+
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=3, annotated=True)  # demo_2: 22 steps, ends 5, 11, 16
+    with h5py.File(path, "a") as f:
+        f["data/demo_2"].attrs["success"] = False
+        f["data"].attrs[SUBTASK_ORDER_ATTR] = json.dumps({"right": ["lift", "grasp"], "left": ["reach"]})
+    ends = demo_subtask_ends(path, 2)
+    assert ends == {
+        "demo": "demo_2", "length": 22, "success": False, "order_recorded": True,
+        "end_effectors": [
+            {"name": "right", "subtasks": [{"signal": "lift", "end": 16}, {"signal": "grasp", "end": 11}]},
+            {"name": "left", "subtasks": [{"signal": "reach", "end": 5}]},
+        ],
+    }
+    text = format_demo_subtask_ends(ends)
+    assert "demo_2: 22 steps, success: no" in text and "ends with the demo" in text
+    assert text.index("right:") < text.index("lift") < text.index("grasp") < text.index("left:") < text.index("reach")
+    for demo in ("2", "demo_2"):
+        result = cli("info", "--dataset", path, "--demo", demo, "--json")
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == ends
+    result = cli("info", path, "--demo", "2")
+    assert result.returncode == 0 and result.stdout.strip() == text, result.stderr
+
+
+def test_info_demo_without_a_recorded_order_lists_the_signals_by_end_frame(tmp_path):
+    from isaaclab_mimic_tasks.datasets.info import demo_subtask_ends
+
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=2, annotated=True)  # demo_1: 21 steps, ends 5, 10, 15
+    ends = demo_subtask_ends(path, "demo_1")
+    assert not ends["order_recorded"] and ends["length"] == 21 and ends["success"] is True
+    assert ends["end_effectors"] == [
+        {"name": None, "subtasks": [{"signal": "reach", "end": 5}, {"signal": "grasp", "end": 10}, {"signal": "lift", "end": 15}]}
+    ]
+
+
+@pytest.mark.parametrize("annotated, demo, expected", [(True, "7", "has no demo_7"), (False, "demo_1", "not annotated")])
+def test_info_demo_of_an_unknown_or_unannotated_demo_is_one_line(tmp_path, annotated, demo, expected):
+    from isaaclab_mimic_tasks.datasets.info import demo_subtask_ends
+
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=3, annotated=annotated)
+    with pytest.raises(UserInputError, match=expected):
+        demo_subtask_ends(path, demo)
+    result = cli("info", "--dataset", path, "--demo", demo)
+    assert result.returncode == 2 and expected in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
 # --- merge ----------------------------------------------------------------------------------------------------
 
 

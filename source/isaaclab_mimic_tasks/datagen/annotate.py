@@ -91,7 +91,8 @@ def annotate_dataset(
     (:func:`~isaaclab_mimic_tasks.datagen.browse.browse`); a subtask's signal is then 0 before its marked frame and
     1 from it on, and everything else is recorded exactly as without ``manual``. Demos left without every end
     marked are skipped. ``viz``: see :func:`annotation_viz` (``newton_gl`` with ``manual=False``: the replay in the
-    window; closing it stops the replay, the demos finished by then are written).
+    window; closing it stops the replay, the demos finished by then are written). The output's ``data`` records
+    the subtask order per end effector (:data:`~isaaclab_mimic_tasks.datasets.io.SUBTASK_ORDER_ATTR`).
 
     Returns:
         The number of demos written and, for each skipped demo, why.
@@ -158,8 +159,24 @@ def annotate_dataset(
                 replay_episodes(env, input_file, names, success_term, export_if_usable, desc="annotating demos")
         finally:
             env.recorder_manager.close()
+            _record_subtask_order(staging, order)
             written = publish(staging, output_file)
     return written, skipped
+
+
+def _record_subtask_order(path: str, order: dict[str, list[str]]) -> None:
+    """Write ``order`` (per end effector, its subtask signals in order) as JSON on ``data`` of the file at ``path``."""
+    import json
+
+    import h5py
+
+    from isaaclab_mimic_tasks.datasets.io import SUBTASK_ORDER_ATTR
+
+    if not os.path.exists(path):
+        return
+    with h5py.File(path, "a") as f:
+        if "data" in f:
+            f["data"].attrs[SUBTASK_ORDER_ATTR] = json.dumps(order)
 
 
 def _marked_demos(env, input_file: str, names: list[str], order, keymap, skipped: dict[str, str]):

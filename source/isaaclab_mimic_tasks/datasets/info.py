@@ -1,4 +1,4 @@
-"""What a dataset holds: demos, lengths, actions, observations, annotation and masks."""
+"""What a dataset holds: demos, lengths, actions, observations, annotation and masks; one demo's subtask ends."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from typing import Any
 import h5py
 import numpy as np
 
-from .io import dataset_task, demo_names, open_dataset
+from isaaclab_mimic_tasks.errors import UserInputError
+
+from .io import SUBTASK_ORDER_ATTR, dataset_task, demo_names, json_attr, open_dataset
+
+SIGNALS_GROUP = "obs/datagen_info/subtask_term_signals"
+"""Where an annotated demo keeps its subtask-end signals (one 0/1 dataset per signal, one row per step)."""
 
 
 def _demo_length(demo: h5py.Group) -> int:
@@ -104,4 +109,80 @@ def format_summary(summary: dict[str, Any]) -> str:
         by_eef = gen.get("failures_by_eef") or {}
         for eef, counts in by_eef.items() if len(by_eef) > 1 else ():
             lines.append(f"  end effector {eef}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return "\n".join(lines)
+
+
+def demo_name(demo: str | int) -> str:
+    """``demo_N`` for ``N`` or ``"N"``; other names as given."""
+    text = str(demo).strip()
+    return f"demo_{text}" if text.isdigit() else text
+
+
+def _first_one(signal: h5py.Dataset) -> int | None:
+    """The first step where ``signal`` is 1 (nonzero), or None if it never is."""
+    ones = np.flatnonzero(np.asarray(signal[()]).reshape(len(signal), -1).any(axis=1))
+    return int(ones[0]) if ones.size else None
+
+
+def demo_subtask_ends(path: str | os.PathLike, demo: str | int) -> dict[str, Any]:
+    """The subtask ends of one annotated demo of the dataset at ``path`` (``demo``: ``demo_N`` or ``N``).
+
+    A subtask ends at the first step where its annotated signal (``obs/datagen_info/subtask_term_signals/<name>``)
+    is 1. The order per end effector is the one ``mimic-tasks annotate`` records (:data:`SUBTASK_ORDER_ATTR`, the
+    task's Mimic ``subtask_configs``); a file without it (annotated elsewhere) lists its signals by end frame under
+    one end effector ``None``. Each end effector's last subtask has no signal: it ends with the demo.
+
+    Returns:
+        ``demo``, ``length`` (steps), ``success`` (its ``success`` attribute; None if it has none),
+        ``order_recorded`` (bool) and ``end_effectors``: a list of ``{"name", "subtasks": [{"signal", "end"}]}``
+        (``end``: a step, or None if the signal never is 1).
+
+    Raises:
+        UserInputError: the file cannot be read, it has no such demo, or the demo is not annotated.
+    """
+    path = os.fspath(path)
+    name = demo_name(demo)
+    with open_dataset(path) as f:
+        names = demo_names(f)
+        if name not in names:
+            raise UserInputError(f"{path} has no {name}; it holds {len(names)} demos ({names[0]} .. {names[-1]})")
+        group = f["data"][name]
+        signals = group.get(SIGNALS_GROUP)
+        if not isinstance(signals, h5py.Group) or not len(signals):
+            raise UserInputError(
+                f"{name} of {path} is not annotated (no {SIGNALS_GROUP}); annotate it with `mimic-tasks annotate`"
+            )
+        ends = {signal: _first_one(data) for signal, data in signals.items() if isinstance(data, h5py.Dataset)}
+        order = json_attr(f["data"].attrs, SUBTASK_ORDER_ATTR)
+        success = group.attrs.get("success")
+        summary = {
+            "demo": name,
+            "length": _demo_length(group),
+            "success": None if success is None else bool(np.all(success)),
+            "order_recorded": isinstance(order, dict),
+        }
+    if not isinstance(order, dict):  # by end frame; signals that never rise last
+        order = {None: sorted(ends, key=lambda signal: (ends[signal] is None, ends[signal] or 0, signal))}
+    summary["end_effectors"] = [
+        {"name": eef, "subtasks": [{"signal": signal, "end": ends.get(signal)} for signal in signal_names]}
+        for eef, signal_names in order.items()
+    ]
+    return summary
+
+
+def format_demo_subtask_ends(ends: dict[str, Any]) -> str:
+    """Readable multi-line text of a :func:`demo_subtask_ends`."""
+    success = {True: "yes", False: "no", None: "not recorded"}[ends["success"]]
+    lines = [f"{ends['demo']}: {ends['length']} steps, success: {success}"]
+    if not ends["order_recorded"]:
+        lines.append("(the file does not record the subtask order: signals by end frame, end effectors not known)")
+    lines.append("subtask end frames (the first frame, i.e. step, where its signal is 1):")
+    for eef in ends["end_effectors"]:
+        if eef["name"] is not None:
+            lines.append(f"  {eef['name']}:")
+        indent = "    " if eef["name"] is not None else "  "
+        for subtask in eef["subtasks"]:
+            end = "never (its signal is never 1)" if subtask["end"] is None else str(subtask["end"])
+            lines.append(f"{indent}{subtask['signal']:12s} {end}")
+        lines.append(f"{indent}{'(last)':12s} ends with the demo (no signal)")
     return "\n".join(lines)

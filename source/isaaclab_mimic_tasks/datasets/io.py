@@ -22,6 +22,10 @@ from isaaclab_mimic_tasks.envs import UserInputError, check_same_task
 SOURCE_DEMOS_ATTR = "mimic_source_demos"
 """Attribute of a generated demo: the source demo Mimic used for each subtask, per end effector (JSON)."""
 
+SUBTASK_ORDER_ATTR = "mimic_subtask_order"
+"""Attribute of ``data`` in an annotated dataset: per end effector, its subtask-end signals in order (JSON; the last
+subtask of each has none: it ends with the demo). Written by ``mimic-tasks annotate``."""
+
 
 def _one_line(error: BaseException) -> str:
     """The message of ``error`` on one line."""
