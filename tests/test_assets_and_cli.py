@@ -77,6 +77,15 @@ def test_bad_count_is_one_line_error():
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_command_that_steps_prints_no_cuda_driver_warning():
+    """On a CPU-only machine Warp's start-up would print "Warp CUDA warning: Could not find or load the NVIDIA CUDA
+    driver" before anything else (``isaaclab_mimic_tasks.warp_init``); a user sees the command's own output only."""
+    result = cli("expert", "--num_episodes", 1, "--num_envs", 1, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "scripted expert on" in result.stdout
+    assert "CUDA driver" not in result.stdout + result.stderr, result.stderr[-3000:]
+
+
 def test_registration_imports_no_simulator():
     """Registering the tasks (what Isaac Lab's task loader does) imports neither Newton nor torch-heavy env code."""
     code = (

@@ -118,3 +118,33 @@ def test_gif_without_ffmpeg(tmp_path, monkeypatch):
         failed.add_frame(np.zeros((24, 32, 3), dtype=np.uint8))
         raise ValueError("policy crashed")
     assert sorted(os.listdir(tmp_path)) == ["clip.gif"]
+
+
+def test_first_render_prints_no_compiler_warning(tmp_path):
+    """The first frame after a kernel-cache miss compiles the ray tracer's Warp module: no clang warning (and no CUDA
+    driver line) is printed (:func:`isaaclab_mimic_tasks.datasets.video.quiet_renderer_build`)."""
+    import shutil
+    import subprocess
+    import sys
+
+    cache = tmp_path / "warp"
+    shared = os.environ.get("WARP_CACHE_PATH")
+    if shared and os.path.isdir(shared):  # the other modules compiled already; the renderer's not
+        shutil.copytree(shared, cache, ignore=shutil.ignore_patterns(f"wp_{video.RENDERER_MODULE}_*"))
+    code = (
+        "from isaaclab_mimic_tasks.warp_init import init_warp_quietly; init_warp_quietly();"
+        "from isaaclab_mimic_tasks.datasets.video import VideoRecorder, enable_video;"
+        "from isaaclab_mimic_tasks.envs import load_env_cfg, open_env;"
+        f"cfg = enable_video(load_env_cfg({TASK!r}, num_envs=1), 32, 24);"
+        f"env_cm = open_env({TASK!r}, num_envs=1, seed=0, env_cfg=cfg); env = env_cm.__enter__();"
+        "print('FRAME', VideoRecorder(env, 'unused.mp4').render().shape); env_cm.__exit__(None, None, None)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900, cwd=tmp_path,
+        env={**os.environ, "WARP_CACHE_PATH": str(cache)},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "FRAME (24, 32, 3)" in result.stdout
+    assert any(path.name.startswith(f"wp_{video.RENDERER_MODULE}_") for path in cache.rglob("*")), "no cache miss"
+    assert "warning" not in output.lower(), output[-3000:]

@@ -32,6 +32,9 @@ SUBCOMMANDS = {
     "pipeline": "run the whole chain (record, annotate, generate, split, train, play) and write a report",
 }
 
+DATASET_ONLY = ("info", "validate", "split", "merge", "filter")
+"""Commands that only read and write HDF5 files: they never start Warp (:func:`main` starts it for the others)."""
+
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The CLI parser; only ``command``'s module is imported (a quick error or --help costs no torch import)."""
@@ -61,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "verbose", False):
         os.environ[VERBOSE_ENV_VAR] = "1"
     standard_flags.print_notes(args)
+    if args.command not in DATASET_ONLY:
+        from isaaclab_mimic_tasks.warp_init import init_warp_quietly
+
+        init_warp_quietly()  # no "CUDA driver" warning on a CPU-only machine
 
     try:
         return importlib.import_module(f"isaaclab_mimic_tasks.cli.{args.command}").main(args)

@@ -23,6 +23,11 @@ import numpy as np
 VIDEO_CAMERA = "video_camera"
 """Name of the camera :func:`enable_video` adds to ``env_cfg.scene``."""
 
+RENDERER_MODULE = "isaaclab_newton.renderers.newton_warp_renderer"
+"""The Warp module of Isaac Lab's Newton ray-tracer renderer (its kernels are compiled at the first video frame)."""
+
+RENDERER_EXTRA_CPU_FLAGS = "-Wno-constant-conversion"
+"""What :func:`quiet_renderer_build` adds to the renderer module's CPU compiler flags."""
 
 
 def look_at_quat(eye: Sequence[float], target: Sequence[float]) -> tuple[float, float, float, float]:
@@ -36,6 +41,28 @@ def look_at_quat(eye: Sequence[float], target: Sequence[float]) -> tuple[float, 
     return (-sy * sp, cy * sp, sy * cp, cy * cp)  # q_z(yaw) * q_y(pitch)
 
 
+def quiet_renderer_build() -> None:
+    """Compile the renderer's Warp module (:data:`RENDERER_MODULE`) without clang's ``-Wconstant-conversion`` warning.
+
+    Its ``_fill_hdr_background`` kernel compares with ``wp.uint32(0xFFFFFFFF)`` (no hit), which Warp 1.17 writes as
+    ``const wp::int32 var_5 = 4294967295;``: at the first frame after a kernel-cache miss, clang printed that warning
+    (4 lines). The comparison is still right (both sides are the same 32 bits). The flag goes to that one module, on
+    top of the configured target flags (``warp.config.cpu_compiler_flags``, default ``-march=native``); its other
+    warnings and all errors still show. Remove once Isaac Lab or Warp emits an unsigned constant there.
+    """
+    import importlib
+
+    import warp as wp
+
+    module = importlib.import_module(RENDERER_MODULE)
+    options = wp.get_module_options(module)
+    base = options.get("cpu_compiler_flags")
+    base = base if base is not None else wp.config.cpu_compiler_flags
+    base = base if base is not None else "-march=native"
+    if RENDERER_EXTRA_CPU_FLAGS not in base.split():
+        wp.set_module_options({"cpu_compiler_flags": f"{base} {RENDERER_EXTRA_CPU_FLAGS}".strip()}, module)
+
+
 def enable_video(
     env_cfg,
     width: int = 320,
@@ -47,8 +74,9 @@ def enable_video(
 
     One pinhole camera per environment at ``eye`` looking at ``target`` (both in the env frame; default: the
     task's declared ``env_cfg.video_view``, else Isaac Lab's ``env_cfg.viewer`` eye and look-at), rendered
-    by Newton's Warp ray tracer. The camera only renders when its image is read (:meth:`VideoRecorder.capture`),
-    so stepping without capturing costs nothing extra; it does not change physics or observations.
+    by Newton's Warp ray tracer (compiled without a spurious warning: :func:`quiet_renderer_build`). The camera
+    only renders when its image is read (:meth:`VideoRecorder.capture`), so stepping without capturing costs
+    nothing extra; it does not change physics or observations.
     """
     import isaaclab.sim as sim_utils
     from isaaclab.sensors import CameraCfg
@@ -56,6 +84,7 @@ def enable_video(
 
     if width < 16 or height < 16:
         raise ValueError(f"video size {width}x{height} is too small; use at least 16x16 (e.g. 320x240)")
+    quiet_renderer_build()
     view = getattr(env_cfg, "video_view", None)
     eye = eye or (view.eye if view is not None else env_cfg.viewer.eye)
     target = target or (view.target if view is not None else env_cfg.viewer.lookat)
