@@ -18,7 +18,7 @@ from conftest import Session, WindowKeys, assert_clear_failure, cli, digest
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
-STATUS = re.compile(r"(demo_\d+) \((\d+)/\d+\) \| frame (\d+)/\d+(?: \| selected: (\w+) \([^)]*\) \| marks: ([^|]*?))?(?= \||$|\r)")
+STATUS = re.compile(r"(demo_\d+) \((\d+)/\d+\) \| frame (\d+)/\d+(?: \| selected: (\w+) \| marks: ([^|\r\x1b]*?))?(?= \||$|\r|\x1b)")
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def test_panda_build_is_deterministic_and_recorded(tmp_cache):
     second = {p.relative_to(rebuilt.parent): p.read_bytes() for p in rebuilt.parent.rglob("*") if p.is_file()}
     assert first == second
     manifest = json.loads((tmp_cache / "manifest.json").read_text())
-    assert set(manifest["panda"]["key"]["sources"]) == {"example-robot-data", "urdf-usd-converter"}
+    assert set(manifest["panda"]["key"]["sources"]) == {"example-robot-data", "urdf-usd-converter", "fast-simplification"}
     assert b"panda_finger_joint2" in b"".join(first.values())
 
 

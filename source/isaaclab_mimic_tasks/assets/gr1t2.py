@@ -132,7 +132,8 @@ def build_gr1t2_usd(out_dir: pathlib.Path) -> pathlib.Path:
     urdf = out_dir / "gr1t2.urdf"
     tree.write(urdf)
     kinematic_copy(tree).write(out_dir / IK_URDF_NAME)
-    return convert_urdf(urdf, out_dir / "usd")
+    # its CAD shells lose their shape below about 5000 triangles a mesh (the Panda's keep it at 1500)
+    return convert_urdf(urdf, out_dir / "usd", max_visual_triangles=5000)
 
 
 def ik_urdf_path() -> str:

@@ -240,7 +240,7 @@ def load_visual_mesh(spec: ObjectSpec) -> trimesh.Trimesh:
 
 
 def texture_color(spec: ObjectSpec) -> Vec3:
-    """Mean texture color (0-1 RGB, rounded) sampled at the visual mesh's texture coordinates.
+    """Texture color (0-1 RGB, rounded) sampled at the visual mesh's texture coordinates (:func:`mean_texture_color`).
 
     Returns mid grey when the object has no texture or its mesh no texture coordinates.
     """
@@ -312,7 +312,10 @@ def welded_mesh(vertices: np.ndarray, faces: np.ndarray, scale: Vec3) -> trimesh
 
 
 def mean_texture_color(texture: pathlib.Path | None, texcoords: np.ndarray) -> Vec3:
-    """Mean image color at ``texcoords``; MuJoCo's ``.msh`` v axis points down the image (row 0 = top)."""
+    """The object's colour as a person names it: the mean image colour at ``texcoords`` of the more saturated half of
+    them (a ketchup bottle's red, not the average of its red and its white label), in linear RGB as USD colours are
+    (the image is sRGB; a renderer encodes it again for the screen); MuJoCo's ``.msh`` v axis points down the
+    image (row 0 = top)."""
     if texture is None or not texture.is_file() or len(texcoords) == 0:
         return (0.5, 0.5, 0.5)
     with Image.open(texture) as image:
@@ -320,7 +323,11 @@ def mean_texture_color(texture: pathlib.Path | None, texcoords: np.ndarray) -> V
     height, width, _ = pixels.shape
     cols = np.clip((texcoords[:, 0] * width).astype(int), 0, width - 1)
     rows = np.clip((texcoords[:, 1] * height).astype(int), 0, height - 1)
-    return tuple(round(float(c), 3) for c in pixels[rows, cols].mean(axis=0))
+    samples = pixels[rows, cols]
+    saturation = samples.max(axis=1) - samples.min(axis=1)
+    colourful = samples[saturation >= np.median(saturation)].mean(axis=0)
+    linear = np.where(colourful <= 0.04045, colourful / 12.92, ((colourful + 0.055) / 1.055) ** 2.4)
+    return tuple(round(float(c), 3) for c in linear)
 
 
 def _quat_to_matrix(quat: Quat) -> np.ndarray:

@@ -44,6 +44,7 @@ from .libero_mjcf import (
     parse_mjcf_object,
     read_mujoco_msh,
 )
+from .visual_meshes import simplified_mesh
 
 __all__ = ["OBJECT_SOURCES", "build_object_usd"]
 
@@ -106,15 +107,16 @@ def _author_body(stage: Usd.Stage, path: Sdf.Path, spec: ObjectSpec) -> Usd.Prim
 
 
 def _author_visual(stage: Usd.Stage, path: Sdf.Path, spec: ObjectSpec) -> UsdGeom.Mesh:
-    """The welded, scaled visual triangle mesh with a constant display color and no collision."""
+    """The welded, scaled visual triangle mesh, decimated, with a constant display color and no collision."""
     vertices, faces, texcoords = read_mujoco_msh(spec.visual_mesh)
     mesh = welded_mesh(vertices, faces, spec.visual_scale)
-    points = np.round(mesh.vertices, _MESH_DECIMALS) + 0.0
+    points, faces = simplified_mesh(mesh.vertices, mesh.faces)  # the viewer window draws it on the CPU
+    points = np.round(points, _MESH_DECIMALS) + 0.0
     usd_mesh = UsdGeom.Mesh.Define(stage, path)
     usd_mesh.CreateSubdivisionSchemeAttr(UsdGeom.Tokens.none)
     usd_mesh.CreatePointsAttr(Vt.Vec3fArray.FromNumpy(points.astype(np.float32)))
-    usd_mesh.CreateFaceVertexCountsAttr(Vt.IntArray.FromNumpy(np.full(len(mesh.faces), 3, dtype=np.int32)))
-    usd_mesh.CreateFaceVertexIndicesAttr(Vt.IntArray.FromNumpy(mesh.faces.reshape(-1).astype(np.int32)))
+    usd_mesh.CreateFaceVertexCountsAttr(Vt.IntArray.FromNumpy(np.full(len(faces), 3, dtype=np.int32)))
+    usd_mesh.CreateFaceVertexIndicesAttr(Vt.IntArray.FromNumpy(faces.reshape(-1).astype(np.int32)))
     lo, hi = points.min(axis=0), points.max(axis=0)
     usd_mesh.CreateExtentAttr(Vt.Vec3fArray([Gf.Vec3f(*lo), Gf.Vec3f(*hi)]))
     usd_mesh.CreateDisplayColorAttr(Vt.Vec3fArray([Gf.Vec3f(*mean_texture_color(spec.texture, texcoords))]))

@@ -33,10 +33,14 @@ def build_panda_usd(out_dir: pathlib.Path) -> pathlib.Path:
     return convert_urdf(urdf, out_dir, packages={EXAMPLE_ROBOT_DATA: share})
 
 
-def convert_urdf(urdf: pathlib.Path, out_dir: pathlib.Path, packages: dict | None = None) -> pathlib.Path:
-    """Convert ``urdf`` with ``urdf-usd-converter`` into ``out_dir`` (no physics scene); returns the main USD file.
+def convert_urdf(
+    urdf: pathlib.Path, out_dir: pathlib.Path, packages: dict | None = None, max_visual_triangles: int | None = None
+) -> pathlib.Path:
+    """Convert ``urdf`` with ``urdf-usd-converter`` into ``out_dir`` (no physics scene), its visual meshes decimated
+    (:mod:`.visual_meshes`); returns the main USD file.
 
-    ``packages`` maps ROS package names to folders, for ``package://`` mesh paths.
+    ``packages`` maps ROS package names to folders, for ``package://`` mesh paths; ``max_visual_triangles``: the
+    decimation's limit per mesh (default :data:`~.visual_meshes.MAX_VISUAL_TRIANGLES`).
     """
     converter = shutil.which("urdf_usd_converter", path=str(pathlib.Path(sys.executable).parent)) or shutil.which(
         "urdf_usd_converter"
@@ -48,7 +52,11 @@ def convert_urdf(urdf: pathlib.Path, out_dir: pathlib.Path, packages: dict | Non
     if result.returncode != 0:
         raise RuntimeError(f"urdf_usd_converter failed on {urdf}:\n{result.stderr[-2000:]}")
     robot_name = ET.parse(urdf).getroot().get("name")
-    return out_dir / f"{robot_name}.usda"
+    usd = out_dir / f"{robot_name}.usda"
+    from .visual_meshes import MAX_VISUAL_TRIANGLES, simplify_visual_meshes
+
+    simplify_visual_meshes(usd, max_visual_triangles or MAX_VISUAL_TRIANGLES)  # the viewer window draws them on the CPU
+    return usd
 
 
 def franka_panda_cfg():

@@ -57,8 +57,10 @@ def main(args: argparse.Namespace) -> int:
             args.keymap, args.max_steps,
         )
     saved = f"to {output}" if stats.demos else "(nothing saved)"
-    print(
-        f"recorded {stats.demos} demos in {stats.attempts} attempts {saved} "
-        f"({stats.env_steps_per_second:.1f} env-steps/s)"
-    )
+    rate = f"{stats.env_steps_per_second:.1f} env-steps/s"
+    if stats.step_period:  # a person drove: how close to real time the session ran
+        rate += f", {stats.env_steps_per_second * stats.step_period:.2f}x real time"
+        if stats.frames:
+            rate += f", window {stats.frames / max(stats.seconds, 1e-9):.1f} frames/s"
+    print(f"recorded {stats.demos} demos in {stats.attempts} attempts {saved} ({rate})")
     return 0

@@ -185,7 +185,7 @@ def _marked_demos(env, input_file: str, names: list[str], order, keymap, skipped
 
     from .browse import browse
 
-    marks = browse(env, input_file, names, open_viewer_window(), keymap, order)
+    marks = browse(env, input_file, names, open_viewer_window(env), keymap, order)
     complete = []
     for name in names:
         missing = [s for signals in order.values() for s in signals if s not in marks.frames.get(name, {})]

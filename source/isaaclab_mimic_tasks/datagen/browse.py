@@ -179,7 +179,10 @@ def browse(env, dataset_path: str, names: list[str], window, keymap, order: dict
                 else:
                     demo_marks[signal] = browser.frame
             keys.mark = keys.next_subtask = False
-            status.show(_browse_status(browser, index, len(names), selectable, selected, demo_marks))
+            status.show(
+                _browse_status(browser, index, len(names), selectable, selected, demo_marks),
+                panel=_browse_status(browser, index, len(names), selectable, selected, demo_marks, long=True),
+            )
             env.sim.render()
             time.sleep(FRAME_PERIOD)
     finally:
@@ -188,13 +191,16 @@ def browse(env, dataset_path: str, names: list[str], window, keymap, order: dict
     return marks
 
 
-def _browse_status(browser: DemoBrowser, index: int, count: int, selectable, selected: int, demo_marks) -> str:
+def _browse_status(browser: DemoBrowser, index: int, count: int, selectable, selected: int, demo_marks,
+                   long: bool = False) -> str:
+    """Demo, frame, the selected subtask and the marks; ``long`` (the window's panel): also the end effector and the
+    subtask signals at this frame (the terminal line keeps to 80 columns)."""
     parts = [f"{browser.name} ({index + 1}/{count})", f"frame {browser.frame}/{browser.num_frames - 1}"]
     if selectable:
         eef, signal = selectable[selected]
-        parts.append(f"selected: {signal} ({eef})")
+        parts.append(f"selected: {signal} ({eef})" if long else f"selected: {signal}")
         parts.append("marks: " + " ".join(f"{s}={demo_marks.get(s, '-')}" for _, s in selectable))
-    signals = browser.signals()
+    signals = browser.signals() if long else {}
     if signals:
         parts.append("signals: " + " ".join(f"{name}={int(value)}" for name, value in signals.items()))
     return " | ".join(parts)
@@ -224,5 +230,5 @@ def view_dataset(dataset_path: str, task: str | None = None, keymap_path: str | 
     env_cfg, _ = replay_env_cfg(task, 1)
     launch_args = enable_viewer(env_cfg, "newton_gl")
     with open_env(task, num_envs=1, seed=0, env_cfg=env_cfg, launch_args=launch_args) as env:
-        browse(env, dataset_path, names, open_viewer_window(), keymap)
+        browse(env, dataset_path, names, open_viewer_window(env), keymap)
     return len(names)

@@ -40,6 +40,8 @@ from tqdm import tqdm
 from isaaclab_mimic_tasks.datasets.io import SOURCE_DEMOS_ATTR
 
 GENERATION_ATTR = "mimic_generation"
+PHYSICS_FAILURE = "physics failure"
+"""Failure label of an attempt ended by a contact or constraint buffer overflow or a non-finite state."""
 
 
 @dataclass
@@ -317,6 +319,7 @@ def _run_generation(
 ):
     """Step all environments together while one Mimic generator coroutine per environment feeds actions."""
     from isaaclab_mimic_tasks.envs import SuccessStreak
+    from isaaclab_mimic_tasks.tasks.common.physics_monitor import physics_failures
 
     from .annotate import subtask_order
 
@@ -411,6 +414,12 @@ def _run_generation(
                     actions[env_id] = action
                 env.step(actions)
                 stats.env_steps += env.num_envs
+                for env_id in physics_failures(env):  # that attempt ends now; its environment starts a new one
+                    tasks[env_id].cancel()
+                    tasks[env_id] = loop.create_task(attempt_forever(env_id))
+                    stats.attempts += 1
+                    failures_this_run += 1
+                    stats.failures_by_subtask[PHYSICS_FAILURE] = stats.failures_by_subtask.get(PHYSICS_FAILURE, 0) + 1
                 solved = streak.update() > 0
                 ever_solved |= solved.cpu()
                 for j, name in enumerate(subtask_names):

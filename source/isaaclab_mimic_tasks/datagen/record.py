@@ -36,6 +36,10 @@ class RecordStats(SteppedRun):
 
     demos: int
     attempts: int
+    frames: int = 0
+    """Frames the viewer window drew (a person's session)."""
+    step_period: float = 0.0
+    """Seconds of simulated time per env step, where the session ran in real time (a person's)."""
 
 
 def recording_env_cfg(task: str, num_envs: int, output_path: str):
@@ -59,9 +63,10 @@ def recording_env_cfg(task: str, num_envs: int, output_path: str):
     return env_cfg, success_term
 
 
-def record_demos(env, expert, success_term, num_demos: int, num_success_steps: int) -> RecordStats:
+def record_demos(env, expert, success_term, num_demos: int, num_success_steps: int, max_steps: int | None = None
+                 ) -> RecordStats:
     """Drive every environment with ``expert`` (batched ``reset(env_ids)`` / ``advance()``) and export each
-    demo that ends in a held success."""
+    demo that ends in a held success; ``max_steps`` ends the run after that many env steps."""
     from isaaclab_mimic_tasks.devices.viewer import window_closed
     from isaaclab_mimic_tasks.envs import SuccessStreak
 
@@ -71,10 +76,10 @@ def record_demos(env, expert, success_term, num_demos: int, num_success_steps: i
     demos = attempts = steps = 0
     start = time.perf_counter()
     with tqdm(total=num_demos, desc="recording demos", unit="demo") as bar:
-        while demos < num_demos and not window_closed(env):
+        while demos < num_demos and not window_closed(env) and (max_steps is None or steps < max_steps):
             _, _, terminated, truncated, _ = env.step(expert.advance())
             steps += 1
-            # time-outs and dropped objects were reset by the env (the recorder discards them)
+            # time-outs, dropped objects and physics failures were reset by the env (the recorder discards them)
             failed = (terminated | truncated).nonzero().squeeze(-1)
             held = streak.update() >= num_success_steps
             held[failed] = False

@@ -37,7 +37,8 @@ def replay_episodes(
 
     Each demo starts from its recorded initial state and steps its recorded actions. When a demo's last
     action has been applied, ``on_demo_end(env_id, demo_name, success)`` is called (``success``: the
-    success term holds at that step) before the environment takes the next demo. Environments left
+    success term holds at that step) before the environment takes the next demo. A demo whose physics failed (a
+    buffer overflow or a non-finite state) ends at that step, as not succeeding. Environments left
     without a demo get zero actions until all demos are done.
 
     Returns:
@@ -46,6 +47,7 @@ def replay_episodes(
     from isaaclab.utils.datasets import HDF5DatasetFileHandler
 
     from isaaclab_mimic_tasks.devices.viewer import window_closed
+    from isaaclab_mimic_tasks.tasks.common.physics_monitor import physics_failures
 
     handler = HDF5DatasetFileHandler()
     handler.open(dataset_path)
@@ -78,9 +80,10 @@ def replay_episodes(
                 env.step(actions)
                 step_index += 1
                 solved = success_term.func(env, **success_term.params).bool()
+                failed = physics_failures(env)  # such a demo ends here, as not succeeding
                 for env_id, entry in enumerate(current):
-                    if entry is not None and step_index[env_id] >= len(entry[1]):
-                        outcome[entry[0]] = bool(solved[env_id])
+                    if entry is not None and (step_index[env_id] >= len(entry[1]) or env_id in failed):
+                        outcome[entry[0]] = bool(solved[env_id]) and env_id not in failed
                         if on_demo_end is not None:
                             on_demo_end(env_id, entry[0], outcome[entry[0]])
                         bar.update(1)

@@ -12,6 +12,7 @@ outcome) is shown in the window's panel and on the terminal's last line.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 import warnings
@@ -37,24 +38,35 @@ class _Flags:
 
 
 class StatusLine:
-    """The session's status, in the window's panel and on the terminal's last line (rewritten in place)."""
+    """The session's status, in the window's panel and on the terminal's last line (rewritten in place).
+
+    The terminal line is cut to fit the terminal (at most :data:`TERMINAL_COLUMNS`); the panel gets the longer
+    ``panel`` text where one is given. An event (an attempt ended) is also printed as a line of its own.
+    """
+
+    TERMINAL_COLUMNS = 80
 
     def __init__(self, window, stream=None):
         self.window = window
         self.stream = stream or sys.stdout
         self._tty = self.stream.isatty()
         self.text = ""
-
-    def show(self, text: str, event: bool = False) -> None:
-        """Show ``text``; an ``event`` (an attempt ended) is also printed as its own line where output is no tty."""
-        self.text = text
-        if self.window is not None:
-            self.window.status = text.replace(" | ", "\n")  # the panel is narrow: one part a line
+        self._columns = self.TERMINAL_COLUMNS
         if self._tty:
-            self.stream.write("\r" + text + "\x1b[K")
+            self._columns = min(self._columns, shutil.get_terminal_size((self.TERMINAL_COLUMNS, 24)).columns)
+
+    def show(self, text: str, event: str | None = None, panel: str | None = None) -> None:
+        """Show ``text`` (and print ``event`` as its own line, if given)."""
+        self.text = text[: self._columns - 1]  # the last column would wrap on some terminals
+        if self.window is not None:
+            self.window.status = (panel or text).replace(" | ", "\n")  # the panel is narrow: one part a line
+        if event is not None:
+            if self._tty:
+                self.stream.write("\r\x1b[K")
+            print(event, file=self.stream, flush=True)
+        if self._tty:
+            self.stream.write("\r" + self.text + "\x1b[K")
             self.stream.flush()
-        elif event:
-            print(text, file=self.stream, flush=True)
 
     def end(self) -> None:
         if self._tty and self.text:
@@ -115,9 +127,12 @@ count demos kept and attempts ended (kept, failed or discarded).
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     staging = staging_path(output)
     env_cfg, success_term = recording_env_cfg(task, 1, staging)
+    # a person ends an attempt (success held, R), not a clock: Isaac Lab's teleop scripts do the same
+    env_cfg.terminations.time_out = None
     entry, devices = _device_cfg(env_cfg, task, device)
-    if hasattr(devices[entry], "keymap_path"):  # a keyboard reads the same key map
+    if hasattr(devices[entry], "keymap_path"):  # a keyboard reads the same key map ...
         devices[entry].keymap_path = keymap_path
+        devices[entry].control_period = env_cfg.sim.dt * env_cfg.decimation  # ... and moves by the time a key is held
     launch_args = enable_viewer(env_cfg, viz)
     if num_success_steps is None:
         num_success_steps = getattr(env_cfg, "record_success_steps", DEFAULT_RECORD_SUCCESS_STEPS)
@@ -126,7 +141,7 @@ count demos kept and attempts ended (kept, failed or discarded).
     try:
         with open_env(task, num_envs=1, seed=seed, env_cfg=env_cfg, launch_args=launch_args) as env:
             teleop = teleop or _create_device(entry, devices)
-            window = open_viewer_window()
+            window = open_viewer_window(env)
             return _run_session(env, teleop, window, keymap, success_term, num_demos, num_success_steps, max_steps)
     finally:
         publish(staging, output)
@@ -142,6 +157,7 @@ def _create_device(entry: str, devices: dict):
 
 def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_success_steps: int,
                  max_steps: int | None) -> RecordStats:
+    from isaaclab_mimic_tasks.devices.viewer import FramePacer
     from isaaclab_mimic_tasks.envs import SuccessStreak
 
     flags = _Flags()
@@ -154,7 +170,8 @@ def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_
         for command, func in commands.items():
             teleop.add_callback(command, func)
     else:  # e.g. the SpaceMouse: its right button discards, the window's keys give the other commands
-        commands["switch_hand"] = lambda: [r.switch_hand() for r in retargeters]
+        if retargeters:
+            commands["switch_hand"] = lambda: [r.switch_hand() for r in retargeters]
         teleop.add_callback("R", commands["discard"])
         if window is not None:
             by_key = {keymap.commands[command]: func for command, func in commands.items()}
@@ -162,28 +179,32 @@ def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_
     if hasattr(teleop, "keys"):
         help_lines = teleop.help_lines()
     else:  # the device's own lines, then the window's command keys
-        help_lines = str(teleop).splitlines()[1:] + keymap.help_lines(("commands",))
+        unused = () if retargeters else ("switch_hand",)
+        help_lines = str(teleop).splitlines()[1:] + keymap.help_lines(("commands",), omit=unused)
     print(f"teleoperating {env.cfg.env_name} with {type(teleop).__name__}; keys:\n  " + "\n  ".join(help_lines))
     if window is not None:
         window.help_lines = help_lines
     status = StatusLine(window)
     step_period = env.step_dt  # never faster than the control rate: a person drives in real time
+    pacer = FramePacer(window, step_period)  # real time, the window redrawn when there is time
 
     from isaaclab_mimic_tasks.tasks.common.mdp import eef_pos
 
     end_effector = getattr(env.cfg, "end_effector", None)  # shown in the status where the task declares one
     streak = SuccessStreak(env, success_term)
     recorder = env.recorder_manager
-    stats = RecordStats(0, 0, num_envs=1)
-    last = "-"
+    stats = RecordStats(0, 0, num_envs=1, step_period=step_period)
+    attempt_steps = 0
     start = time.perf_counter()
 
-    def restart(outcome: str) -> None:
-        nonlocal last
+    def end_attempt(outcome: str) -> None:
+        nonlocal attempt_steps
         stats.attempts += 1
-        last = outcome
+        event = f"attempt {stats.attempts}: {outcome} after {attempt_steps} steps ({attempt_steps * step_period:.1f} s)"
+        attempt_steps = 0
         teleop.reset()
         streak.reset()
+        status.show(_status_text(stats, num_demos, num_success_steps, 0, teleop), event=event)
 
     try:
         while stats.demos < num_demos and not flags.quit and (window is None or window.is_open()):
@@ -192,18 +213,17 @@ def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_
             if flags.discard:
                 flags.discard = False
                 env.reset()  # the recorder drops the unfinished episode (only successes are exported)
-                restart("discarded")
-                status.show(_status_text(stats, num_demos, last, teleop), event=True)
+                end_attempt("discarded (R)")
                 continue
             tick = time.perf_counter()
+            pacer.before_step()
             action = teleop.advance().reshape(1, -1).to(env.device)
             _, _, terminated, truncated, _ = env.step(action)
             stats.steps += 1
-            eef = eef_pos(env, end_effector) if end_effector is not None else None
+            attempt_steps += 1
             held = int(streak.update()[0])
             if bool(terminated[0] | truncated[0]):  # the env reset itself; the recorder dropped the attempt
-                restart("failed (time out)" if bool(truncated[0]) else "failed (terminated)")
-                status.show(_status_text(stats, num_demos, last, teleop), event=True)
+                end_attempt(f"ended by {', '.join(_fired_terms(env)) or 'a termination'}, not saved")
             elif held >= num_success_steps:
                 ids = torch.tensor([0], device=env.device)
                 recorder.record_pre_reset(ids, force_export_or_skip=False)
@@ -211,30 +231,55 @@ def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_
                 recorder.export_episodes(ids)
                 env.reset()
                 stats.demos += 1
-                restart("kept")
-                status.show(_status_text(stats, num_demos, last, teleop), event=True)
+                end_attempt(f"kept as demo {stats.demos}/{num_demos}")
             else:
-                status.show(_status_text(stats, num_demos, last, teleop, held=held, eef=eef))
-            time.sleep(max(0.0, step_period - (time.perf_counter() - tick)))
+                eef = eef_pos(env, end_effector)[0].tolist() if end_effector is not None else None
+                rate = stats.steps / max(time.perf_counter() - start, 1e-9)
+                status.show(
+                    _status_text(stats, num_demos, num_success_steps, held, teleop, attempt_steps, eef),
+                    panel=_status_text(stats, num_demos, num_success_steps, held, teleop, attempt_steps, eef, long=True)
+                    + f" | {rate:.1f} steps/s ({rate * step_period:.2f}x real time)",
+                )
+            pacer.after_step(time.perf_counter() - tick)
     finally:
         status.end()
         stats.seconds = time.perf_counter() - start
+        stats.frames = pacer.frames
         close = getattr(teleop, "close", None)
         if close is not None:
             close()
     return stats
 
 
-def _status_text(stats: RecordStats, num_demos: int, last: str, teleop, held: int = 0, eef=None) -> str:
-    parts = [f"recording | demos {stats.demos}/{num_demos} | step {stats.steps}", f"last attempt: {last}"]
+def _fired_terms(env) -> list[str]:
+    """The termination terms that ended environment 0's episode at the last step."""
+    manager = env.termination_manager
+    return [name for name in manager.active_terms if bool(manager.get_term(name)[0])]
+
+
+def _status_text(stats: RecordStats, num_demos: int, num_success_steps: int, held: int, teleop, steps: int = 0,
+                 eef=None, long: bool = False) -> str:
+    """The status: demos kept, this attempt's step, the success hold, the tool point, each gripper (the active hand
+    marked ``*``). ``long``: the window panel's wording (one part a line, room for words)."""
+    parts = [f"demos {stats.demos}/{num_demos}", f"step {steps}"]
+    if long:
+        parts = ["recording", f"demos kept {stats.demos}/{num_demos}", f"attempt {stats.attempts + 1}, step {steps}"]
     if held:
-        parts.append(f"success held {held}")
+        parts.append(f"held {held}/{num_success_steps}" if not long else f"success held {held}/{num_success_steps}")
     if eef is not None:  # the declared end effector's tool point (robot base frame)
-        parts.append("eef " + " ".join(f"{v:+.3f}" for v in eef[0].tolist()))
+        parts.append("eef " + " ".join(f"{v:+.3f}" for v in eef))
+    bimanual = [r for r in getattr(teleop, "_retargeters", []) if hasattr(r, "active_side")]
+    for retargeter in bimanual:  # each hand's state, the driven one first and marked
+        order = sorted(range(len(retargeter.cfg.sides)), key=lambda i: i != retargeter.active)
+        hands = []
+        for i in order:
+            side = retargeter.cfg.sides[i]
+            name = side if long else side[0].upper()
+            hands.append(f"{name}{'*' if i == retargeter.active else ''} {'closed' if retargeter.closed[i] else 'open'}")
+        target = retargeter.poses[retargeter.active][:3].tolist()  # the driven wrist's target (env frame)
+        parts.append("target " + " ".join(f"{v:+.3f}" for v in target))
+        parts.append(("hands (* driven): " if long else "") + " ".join(hands))
     keys = getattr(teleop, "keys", None)
-    if keys is not None:
+    if keys is not None and not bimanual:
         parts.append("gripper closed" if keys.gripper_closed else "gripper open")
-    for retargeter in getattr(teleop, "_retargeters", []):
-        if hasattr(retargeter, "active_side"):
-            parts.append(f"{retargeter.active_side} hand active")
     return " | ".join(parts)

@@ -18,6 +18,7 @@ import contextlib
 import os
 import select
 import sys
+import time
 from collections.abc import Callable
 
 import torch
@@ -34,19 +35,43 @@ from .retargeters import build_retargeters
 class KeyCommand:
     """What the pressed keys command: a twist from the motion keys, a gripper toggle, callbacks of other keys.
 
+    A held key moves by how long it was held: with a ``control_period`` (the env step's duration), each call of
+    :meth:`take_twist` moves a held key's axis by its step times the wall time it was held since the last call,
+    in control periods (at least one step for a tap, at most :data:`MAX_STEPS_PER_CALL`), so the distance of a
+    hold does not depend on how fast the simulation runs. Without one, a held key moves one step per call.
+    :meth:`press_once` queues a press that moves exactly one step (a terminal's key press): several pressed
+    between two calls each count, one per call.
+
     Callbacks run where the key event arrives (inside the viewer's frame, i.e. inside ``env.step``): they
     should only set flags.
     """
 
-    def __init__(self, keymap: KeyMap, pos_step: float, rot_step: float):
+    FINE_KEYS = ("LSHIFT", "RSHIFT")
+    """Held with motion keys, these move a quarter as far (fine positioning near an object)."""
+    FINE_FACTOR = 0.25
+    MAX_STEPS_PER_CALL = 3.0
+    """A stalled frame (e.g. the window being dragged) moves a held key by at most this many steps."""
+    MAX_QUEUED_PRESSES = 10
+    """Presses of one key waiting for a step, at most (a held terminal key repeats faster than 20 Hz)."""
+
+    def __init__(self, keymap: KeyMap, pos_step: float, rot_step: float, control_period: float | None = None,
+                 clock: Callable[[], float] = time.monotonic):
         self.keymap = keymap
         self.pos_step = pos_step
         self.rot_step = rot_step
+        self.control_period = control_period
+        self._clock = clock
         self._axis_of = {key: MOTION_AXES[action] for action, key in keymap.motion.items()}
         self._callbacks: dict[str, list[Callable[[], None]]] = {}
-        self.held: set[str] = set()
-        self._tapped: set[str] = set()
+        self.held: dict[str, float] = {}
+        """Motion keys held now -> when they were pressed."""
+        self._released: dict[str, tuple[float, float]] = {}
+        """Motion keys pressed and released since the last :meth:`take_twist` -> (press, release) times."""
+        self._queued: dict[str, int] = {}
+        self._last_take: float | None = None
         self.gripper_closed = False
+        self.fine = False
+        """SHIFT is held: motion keys move :data:`FINE_FACTOR` as far."""
 
     def add_callback(self, key: str, func: Callable[[], None]) -> None:
         """Call ``func`` when ``key`` (a key name, or a command of the key map, e.g. ``"discard"``) is pressed."""
@@ -54,29 +79,64 @@ class KeyCommand:
         self._callbacks.setdefault(key, []).append(func)
 
     def press(self, key: str) -> None:
+        if key in self.FINE_KEYS:
+            self.fine = True
+        if key in self._axis_of and key not in self.held:
+            self.held[key] = self._clock()
+        self._command(key)
+
+    def release(self, key: str) -> None:
+        if key in self.FINE_KEYS:
+            self.fine = False
+        pressed = self.held.pop(key, None)
+        if pressed is not None:
+            self._released[key] = (pressed, self._clock())
+
+    def press_once(self, key: str) -> None:
+        """A press without a release event: a motion key moves one step (queued), other keys act at once."""
         if key in self._axis_of:
-            self.held.add(key)
-            self._tapped.add(key)
+            self._queued[key] = min(self._queued.get(key, 0) + 1, self.MAX_QUEUED_PRESSES)
+        self._command(key)
+
+    def _command(self, key: str) -> None:
         if key == self.keymap.commands["toggle_gripper"]:
             self.gripper_closed = not self.gripper_closed
         for func in self._callbacks.get(key, []):
             func()
 
-    def release(self, key: str) -> None:
-        self.held.discard(key)
-
     def reset(self) -> None:
         self.held.clear()
-        self._tapped.clear()
+        self._released.clear()
+        self._queued.clear()
+        self._last_take = None
         self.gripper_closed = False
+        self.fine = False
+
+    def _steps(self, pressed: float, released: float | None, now: float) -> float:
+        """How many steps a key pressed at ``pressed`` (released at ``released``, or still held) moves now."""
+        if self.control_period is None or self._last_take is None:
+            return 1.0
+        held = (released if released is not None else now) - max(pressed, self._last_take)
+        return min(max(held / self.control_period, 1.0 if pressed >= self._last_take else 0.0), self.MAX_STEPS_PER_CALL)
 
     def take_twist(self) -> list[float]:
-        """The 6-D step of the keys held now or tapped since the last call (each key counts once)."""
+        """The 6-D step of the keys held, released or queued since the last call."""
+        now = self._clock()
+        steps: dict[str, float] = {}
+        for key, (pressed, released) in self._released.items():
+            steps[key] = steps.get(key, 0.0) + self._steps(pressed, released, now)
+        for key, pressed in self.held.items():
+            steps[key] = steps.get(key, 0.0) + self._steps(pressed, None, now)
+        for key in [key for key, count in self._queued.items() if count]:
+            steps[key] = steps.get(key, 0.0) + 1.0
+            self._queued[key] -= 1
         twist = [0.0] * 6
-        for key in self.held | self._tapped:
+        scale = self.FINE_FACTOR if self.fine else 1.0
+        for key, count in steps.items():
             index, sign = self._axis_of[key]
-            twist[index] += sign * (self.pos_step if index < 3 else self.rot_step)
-        self._tapped.clear()
+            twist[index] += sign * count * scale * (self.pos_step if index < 3 else self.rot_step)
+        self._released.clear()
+        self._last_take = now
         return twist
 
 
@@ -92,6 +152,9 @@ class KeyboardDeviceCfg(DeviceCfg):
     """Append the gripper command (+1 open, -1 closed), as Isaac Lab's ``Se3Keyboard`` does."""
     keymap_path: str | None = None
     """Key map file; None: ``config/teleop_keymap.toml``."""
+    control_period: float | None = None
+    """Seconds of one env step (set by the recording session): a held key then moves ``pos_sensitivity`` per period
+    it is held, however fast the simulation runs. None: one step per ``advance()``."""
 
 
 class _KeyboardDevice(DeviceBase):
@@ -104,10 +167,16 @@ class _KeyboardDevice(DeviceBase):
         super().__init__(build_retargeters(cfg) if retargeters is None else retargeters)
         self.cfg = cfg
         self.keymap = load_keymap(cfg.keymap_path)
-        self.keys = KeyCommand(self.keymap, cfg.pos_sensitivity, cfg.rot_sensitivity)
+        self.keys = KeyCommand(self.keymap, cfg.pos_sensitivity, cfg.rot_sensitivity, cfg.control_period)
         for retargeter in self._retargeters:  # a bimanual retargeter: the switch_hand key changes its active side
             if hasattr(retargeter, "switch_hand"):
-                self.keys.add_callback("switch_hand", retargeter.switch_hand)
+                self.keys.add_callback("switch_hand", lambda retargeter=retargeter: self._switch_hand(retargeter))
+
+    def _switch_hand(self, retargeter) -> None:
+        """Drive the other hand; motion of keys released before the switch still belongs to the old one (dropped
+        here, not applied to the new one at the next step)."""
+        self.keys.take_twist()
+        retargeter.switch_hand()
 
     def reset(self) -> None:
         self.keys.reset()
@@ -124,8 +193,15 @@ class _KeyboardDevice(DeviceBase):
             command.append(-1.0 if self.keys.gripper_closed else 1.0)
         return torch.tensor(command, dtype=torch.float32, device=self.cfg.sim_device)
 
+    @property
+    def bimanual(self) -> bool:
+        """Whether a retargeter switches between hands (the ``switch_hand`` key means something)."""
+        return any(hasattr(retargeter, "switch_hand") for retargeter in self._retargeters)
+
     def help_lines(self) -> list[str]:
-        return self.keymap.help_lines()
+        """The keys this device uses (``switch_hand`` only for a bimanual robot)."""
+        unused = () if self.bimanual else ("switch_hand",)
+        return self.keymap.help_lines(omit=unused)
 
     def __str__(self) -> str:
         return f"{self.title}:\n\t" + "\n\t".join(self.help_lines())
@@ -152,6 +228,9 @@ class NewtonKeyboard(_KeyboardDevice):
     def advance(self) -> torch.Tensor:
         self.window.pump_events()
         return super().advance()
+
+    def help_lines(self) -> list[str]:
+        return super().help_lines() + [f"SHIFT + motion keys: {KeyCommand.FINE_FACTOR:g} as far (fine)"]
 
 
 @configclass
@@ -207,8 +286,7 @@ class TerminalKeyboard(_KeyboardDevice):
         while text:
             for sequence, key in self._sequences:
                 if text.startswith(sequence) or text[0].lower() == sequence:  # shift+letter: the letter
-                    self.keys.press(key)
-                    self.keys.release(key)  # a terminal sends no release: the press is one step
+                    self.keys.press_once(key)  # a terminal sends no release: each press is one step
                     text = text[len(sequence):]
                     break
             else:

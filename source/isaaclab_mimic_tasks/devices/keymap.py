@@ -29,8 +29,9 @@ ANNOTATE_COMMANDS = (
 )
 
 VIEWER_KEYS = {"SPACE": "pauses the viewer", "PERIOD": "steps the paused viewer", "H": "hides the viewer's panels",
-               "F": "frames the scene"}
-"""Keys the Newton viewer acts on itself (ESCAPE closes the window: only ``save_and_quit`` may use it)."""
+               "F": "frames the scene", **{f"_{d}": "switches the camera view" for d in range(1, 10)}}
+"""Keys the viewer window acts on itself: Newton's, and 1-9 for the task's camera views (ESCAPE closes the window:
+only ``save_and_quit`` may use it)."""
 
 _NAMED_SEQUENCES = {
     "TAB": "\t", "RETURN": "\r", "ENTER": "\r", "BACKSPACE": "\x7f", "ESCAPE": "\x1b", "SPACE": " ",
@@ -63,15 +64,17 @@ class KeyMap:
         """Key name -> the action it is bound to (every section)."""
         return {key: action for section in (self.motion, self.commands, self.annotate) for action, key in section.items()}
 
-    def help_lines(self, sections: tuple[str, ...] = ("motion", "commands")) -> list[str]:
-        """Lines like ``W/S  x +/-`` for printing at start and for the window's panel."""
+    def help_lines(self, sections: tuple[str, ...] = ("motion", "commands"), omit: tuple[str, ...] = ()) -> list[str]:
+        """Lines like ``W/S: x +/-`` for printing at start and for the window's panel, without the ``omit`` actions."""
         lines = []
         if "motion" in sections:
             for axis in ("x", "y", "z", "roll", "pitch", "yaw"):
                 lines.append(f"{self.motion[f'{axis}_plus']}/{self.motion[f'{axis}_minus']}: {axis} +/-")
         for section in sections:
             if section != "motion":
-                lines += [f"{key}: {action.replace('_', ' ')}" for action, key in getattr(self, section).items()]
+                lines += [
+                    f"{key}: {action.replace('_', ' ')}" for action, key in getattr(self, section).items() if action not in omit
+                ]
         return lines
 
 

@@ -8,6 +8,10 @@ CPU physics step (~170 launches). :class:`NewtonCpuGraphMJWarpManager` is that o
 captured and when it is dropped (resets, model changes), is Isaac Lab's CUDA-graph logic. Remove it once Isaac Lab
 captures on the CPU itself.
 
+It also counts each world's contacts before every solver step (:class:`~isaaclab_mimic_tasks.tasks.common.physics_monitor.ContactMonitor`,
+Warp launches captured with the step), so that a contact overflow ends that environment's attempt instead of
+passing unnoticed.
+
 Only Warp launches are replayed: a callback that does its work in torch or Python inside the captured region
 would run once, at capture. ``tests/test_physics.py`` checks that a captured and an uncaptured run give the same
 trajectory for every task.
@@ -20,6 +24,8 @@ from isaaclab.physics import PhysicsManager
 from isaaclab_newton.physics.mjwarp_manager import NewtonMJWarpManager
 from isaaclab_newton.physics.newton_manager import NewtonManager
 
+from .physics_monitor import ContactMonitor
+
 __all__ = ["NewtonCpuGraphMJWarpManager"]
 
 
@@ -29,9 +35,29 @@ def _on_cpu() -> bool:
 
 
 class NewtonCpuGraphMJWarpManager(NewtonMJWarpManager):
-    """MuJoCo Warp manager that also captures its step into a graph on the CPU (``use_cuda_graph=True``).
+    """MuJoCo Warp manager that also captures its step into a graph on the CPU (``use_cuda_graph=True``) and keeps a
+    :class:`ContactMonitor`.
 
     Its name starts with "Newton" because Isaac Lab picks the asset backends by the manager's name."""
+
+    contact_monitor: ContactMonitor | None = None
+    """Each world's contacts at every physics step (made at the first step, before any graph is captured)."""
+
+    @classmethod
+    def _step_solver(cls, state_0, state_1, control, contacts, substep_dt) -> None:
+        if contacts is not None:
+            monitor = NewtonCpuGraphMJWarpManager.contact_monitor
+            if monitor is None or monitor._contacts is not contacts:
+                buffer_size = cls._solver.mjw_data.naconmax  # nconmax for every world
+                monitor = ContactMonitor(cls.backend.model, contacts, buffer_size, PhysicsManager._device)
+                NewtonCpuGraphMJWarpManager.contact_monitor = monitor
+            monitor.record()
+        super()._step_solver(state_0, state_1, control, contacts, substep_dt)
+
+    @classmethod
+    def _solver_specific_clear(cls) -> None:
+        super()._solver_specific_clear()
+        NewtonCpuGraphMJWarpManager.contact_monitor = None
 
     @classmethod
     def _invalidate_graph(cls) -> None:

@@ -26,10 +26,13 @@ class EndEffectorCfg:
 
 @configclass
 class CameraViewCfg:
-    """Where a task's video camera looks from, both points in the env frame (m)."""
+    """Where a camera looks from: both points in the env frame (m), or, with ``follow``, offsets from a body."""
 
     eye: tuple[float, float, float] = (1.5, -0.8, 1.05)
     target: tuple[float, float, float] = (0.35, 0.03, 0.22)
+    follow: SceneEntityCfg | None = None
+    """A body the view moves with (e.g. ``SceneEntityCfg("robot", body_names=["panda_hand"])``): ``eye`` and
+    ``target`` are then offsets from its position, along the world axes."""
 
 
 def fill_term_params(env_cfg, name: str, value) -> list[str]:

@@ -12,13 +12,19 @@ from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets.robots import franka_panda_cfg
 from isaaclab_mimic_tasks.devices import NewtonKeyboardCfg, SpaceMouseCfg, TerminalKeyboardCfg
-from isaaclab_mimic_tasks.tasks.common import EndEffectorCfg
+from isaaclab_mimic_tasks.tasks.common import CameraViewCfg, EndEffectorCfg
 
 from . import mdp
 from .organizer_env_cfg import OrganizerEnvCfg
 
 PANDA_HAND_TCP_OFFSET = (0.0, 0.0, 0.1034)
 """Tool centre point (between the finger pads) in the ``panda_hand`` frame."""
+
+TCP_WORKSPACE = ((0.15, -0.55, 0.01), (0.85, 0.55, 0.6))
+"""Box (robot base frame, m) the IK target of the tool point is clamped to: over the table, within reach. Its floor is
+where the open fingertips touch the table top (measured: tool point at z 0.0096); a held "down" stops there instead
+of pressing the hand into the table, where it slid 13 cm forward in 2 s. The expert's and Mimic's targets stay
+above it (the ketchup is grasped at z ~0.03)."""
 
 
 @configclass
@@ -43,6 +49,10 @@ class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
             controller=DifferentialIKControllerCfg(command_type="pose", use_relative_mode=True, ik_method="dls"),
             scale=1.0,
             body_offset=mdp.DifferentialInverseKinematicsActionCfg.OffsetCfg(pos=PANDA_HAND_TCP_OFFSET),
+            target_position_bounds=TCP_WORKSPACE,
+        )
+        self.camera_views["gripper"] = CameraViewCfg(
+            eye=(0.22, -0.32, 0.22), target=(0.0, 0.0, -0.12), follow=SceneEntityCfg("robot", body_names=["panda_hand"])
         )
         self.actions.gripper_action = mdp.BinaryJointPositionActionCfg(
             asset_name="robot",

@@ -69,7 +69,7 @@ class OrganizerSceneCfg(InteractiveSceneCfg):
         spawn=sim_utils.CuboidCfg(
             size=TABLE_SIZE,
             collision_props=sim_utils.CollisionPropertiesCfg(),
-            visual_material=sim_utils.PreviewSurfaceCfg(diffuse_color=(0.55, 0.42, 0.3)),
+            visual_material=sim_utils.PreviewSurfaceCfg(diffuse_color=(0.06, 0.07, 0.09)),  # slate (linear RGB): objects stand out
         ),
     )
     light = AssetBaseCfg(prim_path="/World/light", spawn=sim_utils.DomeLightCfg(intensity=3000.0))
@@ -166,10 +166,11 @@ class EventCfg:
 
 @configclass
 class TerminationsCfg:
-    """Success, time out, and the ketchup falling off the table."""
+    """Success, time out, the ketchup falling off the table, and a physics failure (buffer overflow, NaN)."""
 
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
     ketchup_off_table = DoneTerm(func=mdp.object_off_table, params={"object_cfg": KETCHUP})
+    physics_failure = DoneTerm(func=mdp.physics_failure)
     # at rest: slower than 5 cm/s (a bottle still falling into the basket is not placed yet)
     success = DoneTerm(func=mdp.object_placed_in_container, params={**GRASP, **IN_BASKET, "max_speed": 0.05})
 
@@ -178,7 +179,10 @@ def newton_cpu_physics() -> NewtonCfg:
     """MuJoCo Warp settings under which Panda grasps hold (measurements in ``docs/physics.md``)."""
     return NewtonCfg(
         solver_cfg=CpuGraphMJWarpSolverCfg(
-            integrator="implicitfast", cone="elliptic", njmax=400, nconmax=200, use_mujoco_contacts=False,
+            # buffers sized from the worst a person produced (bench/clumsy_operator.py, 2026-12-05: 189 contacts and
+            # 133 constraint rows per env, hand pressed into the table and closed on the bottle): 2x margin. 200
+            # contacts overflowed under a person's hand (NaN state followed); the size costs no measurable speed
+            integrator="implicitfast", cone="elliptic", njmax=400, nconmax=400, use_mujoco_contacts=False,
             # 2.1x env-steps/s when on, but policies trained on demos generated with it succeeded less (docs/physics.md)
             fold_decimation=False,
         ),
@@ -207,6 +211,15 @@ class OrganizerEnvCfg(ManagerBasedRLEnvCfg):
     video_view: CameraViewCfg = CameraViewCfg(eye=(1.5, -0.8, 1.05), target=(0.35, 0.03, 0.22))
     """Video camera: in front of the table on the bottle's side, high enough to see into the basket, aimed above
     the middle of the table so the lifted gripper stays in view."""
+    camera_views: dict = {
+        "behind": CameraViewCfg(eye=(-0.32, -0.28, 1.2), target=(0.5, 0.0, 0.0)),
+        "side": CameraViewCfg(eye=(0.45, -1.05, 0.35), target=(0.45, 0.0, 0.05)),
+        "top": CameraViewCfg(eye=(0.38, 0.0, 1.25), target=(0.45, 0.0, 0.0)),
+        "front": CameraViewCfg(eye=(1.45, 0.0, 0.6), target=(0.4, 0.0, 0.05)),
+    }
+    """The viewer window's views (number keys 1-4). "behind": from behind the robot's right shoulder, so the motion
+    keys go about the way they look (W away, A left); "side": heights and the reach along x; "top": where over the table; the robot
+    subclass adds "gripper", over its hand."""
     end_effector: EndEffectorCfg = MISSING
     """Set by the robot subclass with :meth:`set_end_effector`."""
 

@@ -3,3 +3,4 @@
 from .actions import *  # noqa: F401, F403
 from .events import *  # noqa: F401, F403
 from .observations import *  # noqa: F401, F403
+from .terminations import *  # noqa: F401, F403
