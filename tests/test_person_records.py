@@ -100,6 +100,11 @@ class Person:
             self.keys.release("Shift_L")
         self.decisions += 1
 
+    def watch(self, steps: int) -> None:
+        """Watch the scene for ``steps`` env steps (e.g. the fingers closing), however fast the simulation runs."""
+        start = self.session.wait_status()["step"]
+        self.session.wait_status(lambda status: status["step"] >= start + steps or status["step"] < start)
+
     def outcome(self, attempt: int, timeout: float = 15) -> str:
         """The attempt's outcome line (waiting up to ``timeout`` s), or "" if it has not ended."""
         deadline = time.time() + timeout
@@ -152,8 +157,8 @@ def test_a_person_records_two_organizer_demos_by_held_keys(tmp_path, display):
         grasp = [ketchup[0], ketchup[1] - 0.025, 0.025]  # 2.5 cm toward the bottle's heavy end, low on it
         person.move_to([grasp[0], grasp[1], 0.12], [0.015, 0.012, 0.03])
         person.move_to(grasp, [0.015, 0.012, 0.012])
-        person.press("k")  # close
-        time.sleep(1.0)
+        person.press("k")  # close, and watch the fingers close
+        person.watch(15)
         person.move_to([grasp[0], grasp[1], 0.2], [0.03, 0.03, 0.03])
         person.move_to([basket[0], basket[1], 0.2], [0.02, 0.02, 0.04])
         person.move_to([basket[0], basket[1], 0.13], [0.02, 0.02, 0.02])
@@ -218,8 +223,8 @@ def test_a_person_records_a_gr1t2_demo_switching_hands(tmp_path, display):
         carry = basket[2] + 0.141 + 0.04 + CAN_HALF_HEIGHT  # the can's centre above the basket's rim
         person.move_to([grasp[0] + 0.06, grasp[1], grasp[2] + 0.03], 0.012, fine_within=0.03)  # beside the can
         person.move_to(grasp, 0.006, fine_within=0.04)
-        person.press("k")  # close the right hand
-        time.sleep(1.5)
+        person.press("k")  # close the right hand, and watch it close
+        person.watch(25)
         person.move_to([grasp[0], grasp[1], wrist_for([0, 0, carry])[2]], [0.03, 0.03, 0.015])
         person.move_to(wrist_for([basket[0], basket[1], carry]), [0.015, 0.015, 0.03], fine_within=0.03)
         person.move_to(wrist_for([basket[0], basket[1], basket[2] + 0.121 + CAN_HALF_HEIGHT]), 0.015)

@@ -167,4 +167,8 @@ def test_terminal_keyboard_records_a_demo_that_replays(tmp_path, scene_targets):
     assert "recorded 1 demos in 2 attempts" in session.output
     # the terminal was in cbreak mode (no echo) while keys were read, and got its settings back at exit
     assert session.terminal_settings["end"] == session.terminal_settings["start"]
+    # every status line fits an 80-column terminal (rewritten in place with \r, cleared to the end with ESC [K)
+    lines = [line.replace("\x1b[K", "") for line in re.split(r"[\r\n]", session.output)]
+    statuses = [line for line in lines if line.startswith("demos ")]
+    assert statuses and max(len(line) for line in statuses) <= 80, max(statuses, key=len)
     check_saved_demo(path, scene_targets)

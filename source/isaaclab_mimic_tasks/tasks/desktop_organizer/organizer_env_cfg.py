@@ -180,8 +180,9 @@ def newton_cpu_physics() -> NewtonCfg:
     return NewtonCfg(
         solver_cfg=CpuGraphMJWarpSolverCfg(
             # buffers sized from the worst a person produced (bench/clumsy_operator.py, 2026-12-05: 189 contacts and
-            # 133 constraint rows per env, hand pressed into the table and closed on the bottle): 2x margin. 200
-            # contacts overflowed under a person's hand (NaN state followed); the size costs no measurable speed
+            # 133 constraint rows per env, hand pressed into the table and closed on the bottle; 174 at 20 envs with
+            # the workspace floor): 2x margin. 200 contacts overflowed under a person's hand (NaN state followed);
+            # the size costs no measurable speed
             integrator="implicitfast", cone="elliptic", njmax=400, nconmax=400, use_mujoco_contacts=False,
             # 2.1x env-steps/s when on, but policies trained on demos generated with it succeeded less (docs/physics.md)
             fold_decimation=False,

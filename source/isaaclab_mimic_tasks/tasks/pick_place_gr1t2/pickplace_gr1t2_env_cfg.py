@@ -234,8 +234,8 @@ def newton_cpu_physics() -> NewtonCfg:
             impratio=10.0,
             iterations=100,
             # buffers sized from the worst measured (2026-12-05): a person's keyboard grasp of the can made 307-318
-            # contacts (300 overflowed), bench/clumsy_operator.py 274 contacts and 160 constraint rows per env:
-            # 2x margin on contacts
+            # contacts (300 overflowed), bench/clumsy_operator.py at 20 envs 326 contacts and 168 constraint rows
+            # per env: about 2x margin on contacts
             njmax=600,
             nconmax=640,
             use_mujoco_contacts=False,
