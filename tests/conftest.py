@@ -155,6 +155,15 @@ class Session:
             time.sleep(0.02)
         raise AssertionError(f"no such status within {timeout} s; last: {self.status}")
 
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        """A test that failed half-way leaves no command running (it would take a core from the next tests)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
     def finish(self, timeout: float = 300) -> tuple[int, str]:
         _, stderr = self.process.communicate(timeout=timeout)
         self._reader.join(timeout=5)

@@ -16,6 +16,8 @@ import pytest
 
 from conftest import assert_clear_failure, bad_input_file, cli, digest
 
+pytestmark = pytest.mark.slow  # minutes: the full tier only (the fast tier: pytest -m 'not slow')
+
 if importlib.util.find_spec("lerobot") is None:
     pytest.fail("LeRobot is not installed: run `bash scripts/setup.sh --lerobot` (the README's test command)", pytrace=False)
 

@@ -18,6 +18,8 @@ import pytest
 
 from conftest import BAD_INPUT_KINDS, bad_input_file, cli, digest
 
+pytestmark = pytest.mark.slow  # minutes: the full tier only (the fast tier: pytest -m 'not slow')
+
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 NUM_ENVS = 2
