@@ -82,10 +82,9 @@ class ContactMonitor:
         self._shape_world = model.shape_world
         self._counts = wp.zeros(self.world_count, dtype=wp.int32, device=device)
         self.peak = wp.zeros(self.world_count, dtype=wp.int32, device=device)
-        """Most contacts in each world at one physics step, since the last :meth:`take`."""
+        """Most contacts in each world at one physics step."""
         self.overflowed = wp.zeros(self.world_count, dtype=wp.int32, device=device)
         """Per world, the contact count of a step whose contacts did not fit the buffer (0: none)."""
-        self.all_time_peak = torch.zeros(self.world_count, dtype=torch.int32)
 
     def record(self) -> None:
         """Count the contacts Newton's pipeline produced for the coming solver step (Warp launches only)."""
@@ -103,14 +102,15 @@ class ContactMonitor:
                     self.peak, self.overflowed], device=device,
         )
 
-    def take(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(peak contacts, overflowed count) per world since the last call; both are reset."""
-        peak = wp.to_torch(self.peak).clone()
+    def take_overflows(self) -> torch.Tensor:
+        """Per world, the contact count of a step that overflowed since the last call (0: none); reset after."""
         overflowed = wp.to_torch(self.overflowed).clone()
-        self.peak.zero_()
         self.overflowed.zero_()
-        self.all_time_peak = torch.maximum(self.all_time_peak, peak.cpu())
-        return peak, overflowed
+        return overflowed
+
+    def peaks(self) -> torch.Tensor:
+        """Each world's most contacts at one physics step since the simulation started."""
+        return wp.to_torch(self.peak).cpu().clone()
 
 
 def _active_monitor() -> tuple[ContactMonitor | None, object | None]:
@@ -143,7 +143,7 @@ def physics_failures(env) -> dict[int, str]:
     failures: dict[int, str] = {}
     monitor, mjw_data = _active_monitor()
     if monitor is not None:
-        _, overflowed = monitor.take()
+        overflowed = monitor.take_overflows()
         for env_id in overflowed.nonzero().flatten().tolist():
             failures[env_id] = (
                 f"{int(overflowed[env_id])} contacts, more than the {monitor.nconmax} the physics holds (nconmax)"
@@ -167,5 +167,4 @@ def peak_counts() -> torch.Tensor | None:
     monitor, _ = _active_monitor()
     if monitor is None:
         return None
-    monitor.take()
-    return monitor.all_time_peak.clone()
+    return monitor.peaks()
