@@ -19,7 +19,9 @@ import argparse
 import os
 import time
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 TASKS = {"organizer": "Isaac-Desktop-Organizer-Franka-IK-Rel-v0", "gr1t2": "Isaac-PickPlace-GR1T2-Abs-v0"}
 
@@ -45,7 +47,7 @@ class OrganizerClumsyDriver:
     def _eef(self):
         from isaaclab_mimic_tasks.tasks.common.mdp import eef_pos
 
-        return eef_pos(self.env, self.env.cfg.end_effector)
+        return eef_pos(self.env, self.env.cfg.end_effectors["franka"])
 
     def _base(self, name):
         env = self.env
@@ -77,7 +79,8 @@ class OrganizerClumsyDriver:
         ketchup = lambda: self._base("ketchup") + torch.tensor([0.0, 0.0, 0.0], device=self.env.device)  # noqa: E731
         above = lambda: ketchup() + torch.tensor([0.0, 0.0, 0.08], device=self.env.device)  # noqa: E731
         carry = lambda: ketchup() * torch.tensor([1.0, 1.0, 0.0], device=self.env.device) + torch.tensor(  # noqa: E731
-            [0.0, 0.0, 0.2], device=self.env.device)
+            [0.0, 0.0, 0.2], device=self.env.device
+        )
         basket = lambda: self._base("basket") + torch.tensor([0.0, 0.0, 0.2], device=self.env.device)  # noqa: E731
         sweep = lambda: self._base("basket") + torch.tensor([0.0, -0.45, 0.0], device=self.env.device)  # noqa: E731
         return [
@@ -203,14 +206,20 @@ def run_scenarios(task: str, num_envs: int, seed: int = 0, nconmax: int | None =
                 rows_peak = torch.maximum(rows_peak, wp.to_torch(mjw_data.nefc).cpu().to(torch.int32))
                 for env_id, what in physics_failures(env).items():
                     failures.setdefault(env_id, f"{name}: {what}")
-            log(f"  {name}: {steps} steps, {steps * num_envs / (time.perf_counter() - start):.1f} env-steps/s, "
-                f"peak contacts {int(peak_counts().max())}")
+            log(
+                f"  {name}: {steps} steps, {steps * num_envs / (time.perf_counter() - start):.1f} env-steps/s, "
+                f"peak contacts {int(peak_counts().max())}"
+            )
         contacts_peak = peak_counts()
         nconmax_now = cfg.sim.physics.solver_cfg.nconmax
         njmax_now = cfg.sim.physics.solver_cfg.njmax
     return {
-        "contacts_peak": contacts_peak.tolist(), "rows_peak": rows_peak.tolist(), "failures": failures,
-        "non_finite_actions": non_finite_actions, "nconmax": nconmax_now, "njmax": njmax_now,
+        "contacts_peak": contacts_peak.tolist(),
+        "rows_peak": rows_peak.tolist(),
+        "failures": failures,
+        "non_finite_actions": non_finite_actions,
+        "nconmax": nconmax_now,
+        "njmax": njmax_now,
     }
 
 
@@ -224,10 +233,14 @@ def main() -> None:
     print(f"clumsy operator on {TASKS[args.task]}, {args.num_envs} environments, seed {args.seed}")
     result = run_scenarios(TASKS[args.task], args.num_envs, args.seed, args.nconmax)
     contacts, rows = result["contacts_peak"], result["rows_peak"]
-    print(f"peak contacts per environment: max {max(contacts)}, median {sorted(contacts)[len(contacts) // 2]} "
-          f"(nconmax {result['nconmax']}: {max(contacts) / result['nconmax']:.2f} of it)")
-    print(f"peak constraint rows per environment: max {max(rows)}, median {sorted(rows)[len(rows) // 2]} "
-          f"(njmax {result['njmax']}: {max(rows) / result['njmax']:.2f} of it)")
+    print(
+        f"peak contacts per environment: max {max(contacts)}, median {sorted(contacts)[len(contacts) // 2]} "
+        f"(nconmax {result['nconmax']}: {max(contacts) / result['nconmax']:.2f} of it)"
+    )
+    print(
+        f"peak constraint rows per environment: max {max(rows)}, median {sorted(rows)[len(rows) // 2]} "
+        f"(njmax {result['njmax']}: {max(rows) / result['njmax']:.2f} of it)"
+    )
     print(f"physics failures: {len(result['failures'])} of {args.num_envs} environments")
     for env_id, what in sorted(result["failures"].items()):
         print(f"  env {env_id}: {what}")

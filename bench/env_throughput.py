@@ -16,7 +16,9 @@ import os
 import tempfile
 import time
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 

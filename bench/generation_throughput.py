@@ -6,8 +6,9 @@ generation and the success rate, with their ratios to MimicGen on robosuite meas
 CPU (DESIGN.md: ~24 demos/min, ~46 env-steps/s, demos of ~108 steps) and to raw MuJoCo C stepping the same
 model (Newton's MJCF export of the 1-env scene). With ``--before`` it first generates the same count from the same
 source demos with the settings from before issue 12 (eager physics step, IK and gravity torques at every physics
-step, success without the rest rule, no settling tail) and prints the after/before ratios. Then it generates ``--profile_demos`` more under cProfile and
-prints where an env.step's time goes (physics, IK, gravity torques, observations, recorders, Mimic's Python).
+step, success without the rest rule, no settling tail) and prints the after/before ratios. Then it generates
+``--profile_demos`` more under cProfile and prints where an env.step's time goes (physics, IK, gravity torques,
+observations, recorders, Mimic's Python).
 
     .venv/bin/python bench/generation_throughput.py --num_envs 10 --trials 100 [--before] [--task <Mimic ID>]
 """
@@ -21,7 +22,9 @@ import os
 import pstats
 import tempfile
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 PEER_DEMOS_PER_MINUTE = 24.0
 PEER_ENV_STEPS_PER_SECOND = 46.0
@@ -35,7 +38,10 @@ PROFILE_PARTS = {
     # label: (file suffix, function name) whose cumulative time is that part
     "physics step (Newton)": ("isaaclab_newton/physics/newton_manager.py", "step"),
     "IK (Jacobian, solve)": ("isaaclab/envs/mdp/actions/task_space_actions.py", "apply_actions"),
-    "gravity torques (RNEA)": ("isaaclab_newton/assets/articulation/articulation_data.py", "gravity_compensation_forces"),
+    "gravity torques (RNEA)": (
+        "isaaclab_newton/assets/articulation/articulation_data.py",
+        "gravity_compensation_forces",
+    ),
     "observations": ("isaaclab/managers/observation_manager.py", "compute"),
     "recorders": ("isaaclab/managers/recorder_manager.py", "record_post_step"),
     "Mimic's Python (waypoints, pose -> action)": ("isaaclab_mimic/datagen/data_generator.py", "generate"),
@@ -87,10 +93,14 @@ def print_generation(label: str, stats, num_envs: int, num_source_demos: int) ->
     print(f"\n{label}: Mimic generation, {num_envs} envs, {stats.demos} demos from {num_source_demos} source demos:")
     print(f"  success rate      {stats.demos}/{stats.attempts} = {100 * stats.success_rate:.0f}%")
     print(f"  failures          {stats.failures_by_subtask}")
-    print(f"  demos/min         {stats.demos_per_minute:6.1f}   ratio to MimicGen/robosuite (24): "
-          f"{stats.demos_per_minute / PEER_DEMOS_PER_MINUTE:.2f}")
-    print(f"  env-steps/s       {stats.env_steps_per_second:6.1f}   ratio to MimicGen/robosuite (46): "
-          f"{stats.env_steps_per_second / PEER_ENV_STEPS_PER_SECOND:.2f}")
+    print(
+        f"  demos/min         {stats.demos_per_minute:6.1f}   ratio to MimicGen/robosuite (24): "
+        f"{stats.demos_per_minute / PEER_DEMOS_PER_MINUTE:.2f}"
+    )
+    print(
+        f"  env-steps/s       {stats.env_steps_per_second:6.1f}   ratio to MimicGen/robosuite (46): "
+        f"{stats.env_steps_per_second / PEER_ENV_STEPS_PER_SECOND:.2f}"
+    )
     print(f"  steps per demo    {stats.env_steps / max(stats.attempts, 1):6.1f} (attempts included)")
 
 
@@ -117,8 +127,11 @@ def main() -> None:
     parser.add_argument("--num_envs", type=int, default=10)
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--before", action="store_true",
-                        help="also generate with the settings from before issue 12 and print the ratios")
+    parser.add_argument(
+        "--before",
+        action="store_true",
+        help="also generate with the settings from before issue 12 and print the ratios",
+    )
     parser.add_argument("--profile_demos", type=int, default=3, help="demos generated under cProfile (0: no profile)")
     args = parser.parse_args()
 
@@ -141,34 +154,61 @@ def main() -> None:
         if os.path.exists(output_before):
             os.remove(output_before)
         with settings_before_issue_12():
-            before = generate_dataset(task, annotated, output_before, args.num_envs, args.trials, seed=args.seed,
-                                      split_ratio=None, settle_steps=0)
+            before = generate_dataset(
+                task,
+                annotated,
+                output_before,
+                args.num_envs,
+                args.trials,
+                seed=args.seed,
+                split_ratio=None,
+                settle_steps=0,
+            )
     if os.path.exists(output):
         os.remove(output)
     stats = generate_dataset(task, annotated, output, args.num_envs, args.trials, seed=args.seed, split_ratio=None)
 
     if before is not None:
-        print_generation(f"{task}, BEFORE (eager step, IK at every physics step, no rest rule)", before,
-                         args.num_envs, args.num_source_demos)
+        print_generation(
+            f"{task}, BEFORE (eager step, IK at every physics step, no rest rule)",
+            before,
+            args.num_envs,
+            args.num_source_demos,
+        )
     print_generation(task, stats, args.num_envs, args.num_source_demos)
     if before is not None:
-        print(f"  after / before    env-steps/s {stats.env_steps_per_second / before.env_steps_per_second:.2f}x, "
-              f"demos/min {stats.demos_per_minute / before.demos_per_minute:.2f}x, "
-              f"success {100 * before.success_rate:.0f}% -> {100 * stats.success_rate:.0f}%")
+        print(
+            f"  after / before    env-steps/s {stats.env_steps_per_second / before.env_steps_per_second:.2f}x, "
+            f"demos/min {stats.demos_per_minute / before.demos_per_minute:.2f}x, "
+            f"success {100 * before.success_rate:.0f}% -> {100 * stats.success_rate:.0f}%"
+        )
     raw = raw_mujoco_rate(related_task(task, "base"))
-    print(f"  raw MuJoCo C      {raw:6.1f} env-steps/s of the same model (1 env, no actions); generation / raw C: "
-          f"{stats.env_steps_per_second / raw:.3f}, MimicGen / raw C on its day: "
-          f"{PEER_ENV_STEPS_PER_SECOND / PEER_DAY_RAW_MUJOCO_RATE:.3f}")
+    print(
+        f"  raw MuJoCo C      {raw:6.1f} env-steps/s of the same model (1 env, no actions); generation / raw C: "
+        f"{stats.env_steps_per_second / raw:.3f}, MimicGen / raw C on its day: "
+        f"{PEER_ENV_STEPS_PER_SECOND / PEER_DAY_RAW_MUJOCO_RATE:.3f}"
+    )
     peer_today = PEER_ENV_STEPS_PER_SECOND * raw / PEER_DAY_RAW_MUJOCO_RATE
-    print(f"  MimicGen scaled   {peer_today:6.1f} env-steps/s (46 x today's raw C / {PEER_DAY_RAW_MUJOCO_RATE:.0f} on its day);"
-          f" ratio {stats.env_steps_per_second / peer_today:.2f}")
+    print(
+        f"  MimicGen scaled   {peer_today:6.1f} env-steps/s"
+        f" (46 x today's raw C / {PEER_DAY_RAW_MUJOCO_RATE:.0f} on its day);"
+        f" ratio {stats.env_steps_per_second / peer_today:.2f}"
+    )
     if args.profile_demos:
         profiled = os.path.join(work_dir, "profiled.hdf5")
         if os.path.exists(profiled):
             os.remove(profiled)
         profiler = cProfile.Profile()
-        profiler.runcall(generate_dataset, task, annotated, profiled, args.num_envs, args.profile_demos,
-                         seed=args.seed + 1, split_ratio=None)
+        profiler.runcall(
+            generate_dataset,
+            task,
+            annotated,
+            profiled,
+            args.num_envs,
+            args.profile_demos,
+            seed=args.seed + 1,
+            split_ratio=None,
+        )
         print(f"  where a generation step's time goes ({args.num_envs} envs, cProfile, {args.profile_demos} demos):")
         for label, share in profile_shares(pstats.Stats(profiler)).items():
             print(f"    {label:44s} {100 * share:5.1f}%")

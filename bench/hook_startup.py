@@ -46,8 +46,10 @@ def main() -> None:
     start = startup_ms(args.runs)
     print(f"hook import + install at start-up: {hook / 1000:.2f} ms (median of {args.runs} starts)")
     print(f"python -c pass, whole start-up:    {start:.1f} ms  (hook share {100 * hook / 1000 / start:.1f}%)")
-    print(f"import isaaclab_mimic_tasks:       {register / 1000:.1f} ms  (registering at start-up instead: "
-          f"{register / hook:.0f}x the hook)")
+    print(
+        f"import isaaclab_mimic_tasks:       {register / 1000:.1f} ms  (registering at start-up instead: "
+        f"{register / hook:.0f}x the hook)"
+    )
 
 
 if __name__ == "__main__":

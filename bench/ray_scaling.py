@@ -15,7 +15,9 @@ import os
 import shutil
 import time
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
 
@@ -61,8 +63,10 @@ def main() -> None:
     print(f"\n{args.task}: {args.trials} demos, {args.num_envs} envs per worker, {os.cpu_count()} CPUs")
     print(f"{'setting':24s} {'wall s':>8s} {'demos/min':>10s} {'env-steps/s':>12s} {'success':>8s}")
     for label, stats, wall in rows:
-        print(f"{label:24s} {wall:8.1f} {60 * stats.demos / wall:10.1f} {stats.env_steps / wall:12.1f} "
-              f"{100 * stats.success_rate:7.0f}%")
+        print(
+            f"{label:24s} {wall:8.1f} {60 * stats.demos / wall:10.1f} {stats.env_steps / wall:12.1f} "
+            f"{100 * stats.success_rate:7.0f}%"
+        )
     one, two = rows[1][2], rows[2][2]
     print(f"2 workers vs 1: {one / two:.2f}x demos/min")
 

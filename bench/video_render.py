@@ -12,7 +12,9 @@ import argparse
 import os
 import time
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 SIZES = ((160, 120), (320, 240), (640, 480))
@@ -23,8 +25,8 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=20, help="timed frames per size")
     args = parser.parse_args()
 
-    from isaaclab_mimic_tasks.datasets.video import VIDEO_CAMERA, VideoRecorder, enable_video
     from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
+    from isaaclab_mimic_tasks.rendering.video import VIDEO_CAMERA, VideoRecorder, enable_video
 
     cfg = enable_video(load_env_cfg(TASK, num_envs=1))
     base = getattr(cfg.scene, VIDEO_CAMERA)

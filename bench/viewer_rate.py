@@ -15,7 +15,9 @@ import argparse
 import os
 import time
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 NEVER = 10**9
@@ -31,8 +33,8 @@ def main() -> None:
 
     import torch
 
-    from isaaclab_mimic_tasks.devices.viewer import RENDER_EVERY, FramePacer, enable_viewer, open_viewer_window
     from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
+    from isaaclab_mimic_tasks.rendering.viewer import RENDER_EVERY, FramePacer, enable_viewer, open_viewer_window
 
     torch.set_num_threads(1)
     cfg = load_env_cfg(args.task, 1)
@@ -69,16 +71,23 @@ def main() -> None:
             seconds = time.perf_counter() - start
             if args.steps * 2 / seconds > rates.get("paced", 0.0):
                 rates["paced"], fps = args.steps * 2 / seconds, pacer.frames / seconds
-            print(f"  (pacer: step {pacer.step_cost * 1e3:.0f} ms, frame {pacer.frame_cost * 1e3:.0f} ms, {pacer.frames} frames)")
+            print(
+                f"  (pacer: step {pacer.step_cost * 1e3:.0f} ms, frame {pacer.frame_cost * 1e3:.0f} ms,"
+                f" {pacer.frames} frames)"
+            )
     width, height = cfg.sim.visualizer_cfgs.window_width, cfg.sim.visualizer_cfgs.window_height
     print(f"{args.task}, 1 env, window {width}x{height}, shadows on, best of {args.rounds} x {args.steps} steps:")
     print(f"  no redraw (simulation only): {rates[NEVER]:.1f} env-steps/s")
     for every in (1, 2, 3, 4):
         mark = "  <- expert, replay, play with --viz (RENDER_EVERY)" if every == RENDER_EVERY else ""
-        print(f"  redrawn every {every} step(s): {rates[every]:.1f} env-steps/s, {rates[every] / 20:.2f}x real time, "
-              f"{rates[every] / rates[NEVER]:.2f}x the simulation alone{mark}")
-    print(f"  paced like a recording session (at most real time): {rates['paced']:.1f} env-steps/s, "
-          f"{rates['paced'] / 20:.2f}x real time, window {fps:.1f} frames/s")
+        print(
+            f"  redrawn every {every} step(s): {rates[every]:.1f} env-steps/s, {rates[every] / 20:.2f}x real time, "
+            f"{rates[every] / rates[NEVER]:.2f}x the simulation alone{mark}"
+        )
+    print(
+        f"  paced like a recording session (at most real time): {rates['paced']:.1f} env-steps/s, "
+        f"{rates['paced'] / 20:.2f}x real time, window {fps:.1f} frames/s"
+    )
 
 
 if __name__ == "__main__":

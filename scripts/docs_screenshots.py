@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import os
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 SHOTS = {
     # task: (steps of the scripted expert before the pictures, views to take)
@@ -25,8 +27,8 @@ SHOTS = {
 def take(task: str, steps: int, views: tuple[str, ...], out: str) -> list[str]:
     from isaaclab_mimic_tasks.datagen.record import RecordStats
     from isaaclab_mimic_tasks.datagen.teleop import _create_device, _status_text
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer, open_viewer_window
     from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer, open_viewer_window
 
     cfg = load_env_cfg(task, 1)
     cfg.terminations.time_out = None
@@ -43,7 +45,9 @@ def take(task: str, steps: int, views: tuple[str, ...], out: str) -> list[str]:
         stats = RecordStats(0, 0)
         for view in views:
             window.show_view(view)
-            window.status = _status_text(stats, 10, 10, 0, device, steps, _tool_point(env), long=True).replace(" | ", "\n")
+            window.status = _status_text(stats, 10, 10, 0, device, steps, _tool_point(env), long=True).replace(
+                " | ", "\n"
+            )
             for _ in range(2):  # the view drawn
                 window.redraw_at_next_step(True)
                 env.step(expert.advance())
@@ -56,8 +60,8 @@ def take(task: str, steps: int, views: tuple[str, ...], out: str) -> list[str]:
 def _tool_point(env):
     from isaaclab_mimic_tasks.tasks.common.mdp import eef_pos
 
-    end_effector = getattr(env.cfg, "end_effector", None)
-    return eef_pos(env, end_effector)[0].tolist() if end_effector is not None else None
+    end_effectors = list(env.cfg.end_effectors.values())  # one arm: its tool point; hands: none
+    return eef_pos(env, end_effectors[0])[0].tolist() if len(end_effectors) == 1 else None
 
 
 def main() -> None:

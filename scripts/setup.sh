@@ -2,7 +2,9 @@
 # One-step, idempotent install: a Python 3.12 venv with the pinned requirements, reused while
 # requirements.lock is unchanged (the venv lives in a cache folder keyed by the lock's hash), plus this
 # package in editable mode. `.venv` in the repository links to it. `--lerobot` adds the LeRobot bridge
-# (requirements-lerobot.lock: lerobot 0.6.1 and what it needs, no core pin moved) to the same venv.
+# (requirements-lerobot.lock: lerobot 0.6.1 and what it needs, no core pin moved) to the same venv. The lint tools
+# (requirements-dev.lock: ruff, codespell; CI runs them before the tests) always go in, reused while that lock is
+# unchanged.
 set -euo pipefail
 with_lerobot=0
 for arg in "$@"; do
@@ -58,6 +60,12 @@ if [ "$with_lerobot" = 1 ]; then
     "$uv" pip install -q -p "$venv/bin/python" -r "$root/requirements-lerobot.lock"
     touch "$venv/.lerobot-$lerobot_hash"
   fi
+fi
+dev_hash=$(sha256sum "$root/requirements-dev.lock" | cut -c1-16)
+if [ ! -f "$venv/.dev-$dev_hash" ]; then
+  echo "setup: adding the lint tools (requirements-dev.lock) to $venv"
+  "$uv" pip install -q -p "$venv/bin/python" -r "$root/requirements-dev.lock"
+  touch "$venv/.dev-$dev_hash"
 fi
 "$uv" pip install -q -p "$venv/bin/python" --no-deps -e "$root"
 if [ "$with_lerobot" = 1 ]; then

@@ -21,7 +21,9 @@ import h5py
 import numpy as np
 import pytest
 
-os.environ.setdefault("WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp"))
+os.environ.setdefault(
+    "WARP_CACHE_PATH", os.path.join(os.path.expanduser("~"), ".cache", "isaaclab_mimic_tasks", "warp")
+)
 
 OTHER_TASK = "Isaac-Lift-Cube-Franka-IK-Rel-v0"
 """A stock Isaac Lab task ID, unrelated to this package's tasks."""
@@ -34,7 +36,10 @@ def cli(*args, timeout: float = 1800, **kwargs) -> subprocess.CompletedProcess:
     """Run ``mimic-tasks ARGS`` as a user would (a fresh interpreter)."""
     return subprocess.run(
         [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
-        capture_output=True, text=True, timeout=timeout, **kwargs,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
     )
 
 
@@ -95,8 +100,11 @@ def display():
     if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
         pytest.fail("Xvfb and xdotool are missing: run scripts/setup.sh (it installs them)")
     number = next(n for n in range(90, 200) if not os.path.exists(f"/tmp/.X11-unix/X{n}"))
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         if os.path.exists(f"/tmp/.X11-unix/X{number}"):
             break
@@ -117,7 +125,11 @@ class Session:
         self.stderr = open(os.devnull, "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", *map(str, args)],
-            stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env or os.environ.copy(), text=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=subprocess.PIPE,
+            env=env or os.environ.copy(),
+            text=True,
         )
         os.close(slave)
         self.output = ""
@@ -137,7 +149,7 @@ class Session:
                 return
             text = data.decode(errors="replace")
             self.output += text
-            matches = self._pattern.findall(self.output[-(len(text) + 500):])
+            matches = self._pattern.findall(self.output[-(len(text) + 500) :])
             if matches:
                 self.status = self._parse(matches[-1])
                 self.updates += 1
@@ -178,7 +190,9 @@ class WindowKeys:
     def __init__(self, display: str):
         self.env = {**os.environ, "DISPLAY": display}
         for _ in range(600):
-            found = subprocess.run(["xdotool", "search", "--name", "Newton"], capture_output=True, text=True, env=self.env)
+            found = subprocess.run(
+                ["xdotool", "search", "--name", "Newton"], capture_output=True, text=True, env=self.env
+            )
             if found.stdout.strip():
                 self.window = found.stdout.split()[0]
                 break

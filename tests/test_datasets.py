@@ -7,6 +7,7 @@ import json
 import h5py
 import numpy as np
 import pytest
+from conftest import OTHER_TASK, bad_input_file, cli, digest
 
 from isaaclab_mimic_tasks.datasets import (
     atomic_output,
@@ -22,7 +23,7 @@ from isaaclab_mimic_tasks.datasets import (
 )
 from isaaclab_mimic_tasks.envs import UserInputError
 
-from conftest import OTHER_TASK, bad_input_file, cli, digest
+pytestmark = pytest.mark.fast  # the quick check: the HDF5 tools on small made-up files (~20 s)
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 SIGNALS = ("reach", "grasp", "lift")
@@ -315,7 +316,10 @@ def test_info_demo_lists_each_end_effectors_subtask_end_frames(tmp_path):
         f["data"].attrs[SUBTASK_ORDER_ATTR] = json.dumps({"right": ["lift", "grasp"], "left": ["reach"]})
     ends = demo_subtask_ends(path, 2)
     assert ends == {
-        "demo": "demo_2", "length": 22, "success": False, "order_recorded": True,
+        "demo": "demo_2",
+        "length": 22,
+        "success": False,
+        "order_recorded": True,
         "end_effectors": [
             {"name": "right", "subtasks": [{"signal": "lift", "end": 16}, {"signal": "grasp", "end": 11}]},
             {"name": "left", "subtasks": [{"signal": "reach", "end": 5}]},
@@ -339,11 +343,16 @@ def test_info_demo_without_a_recorded_order_lists_the_signals_by_end_frame(tmp_p
     ends = demo_subtask_ends(path, "demo_1")
     assert not ends["order_recorded"] and ends["length"] == 21 and ends["success"] is True
     assert ends["end_effectors"] == [
-        {"name": None, "subtasks": [{"signal": "reach", "end": 5}, {"signal": "grasp", "end": 10}, {"signal": "lift", "end": 15}]}
+        {
+            "name": None,
+            "subtasks": [{"signal": "reach", "end": 5}, {"signal": "grasp", "end": 10}, {"signal": "lift", "end": 15}],
+        }
     ]
 
 
-@pytest.mark.parametrize("annotated, demo, expected", [(True, "7", "has no demo_7"), (False, "demo_1", "not annotated")])
+@pytest.mark.parametrize(
+    "annotated, demo, expected", [(True, "7", "has no demo_7"), (False, "demo_1", "not annotated")]
+)
 def test_info_demo_of_an_unknown_or_unannotated_demo_is_one_line(tmp_path, annotated, demo, expected):
     from isaaclab_mimic_tasks.datasets.info import demo_subtask_ends
 
@@ -361,14 +370,19 @@ def test_info_demo_of_an_unknown_or_unannotated_demo_is_one_line(tmp_path, annot
 def _datasets_of(group) -> dict[str, bytes]:
     """Every dataset under ``group`` by path, as bytes, and every attribute as its repr."""
     found = {f"@{k}": repr(v) for k, v in group.attrs.items()}
-    group.visititems(lambda name, item: found.__setitem__(name, item[()].tobytes()) if isinstance(item, h5py.Dataset) else None)
+    group.visititems(
+        lambda name, item: found.__setitem__(name, item[()].tobytes()) if isinstance(item, h5py.Dataset) else None
+    )
     return found
 
 
 def test_merge_keeps_every_demo_byte_identical_with_its_provenance(tmp_path):
     from isaaclab_mimic_tasks.datasets.merge import merge_datasets
 
-    first, second = make_dataset(tmp_path / "a.hdf5", num_demos=3), make_dataset(tmp_path / "b.hdf5", num_demos=2, length=7)
+    first, second = (
+        make_dataset(tmp_path / "a.hdf5", num_demos=3),
+        make_dataset(tmp_path / "b.hdf5", num_demos=2, length=7),
+    )
     before = digest(first), digest(second)
     count = merge_datasets([first, second], tmp_path / "merged.hdf5", provenance=[{"shard": 0}, {"shard": 1}])
     assert count == 5 and (digest(first), digest(second)) == before
@@ -448,7 +462,8 @@ def test_filter_keeps_the_selected_demos_byte_identical_with_provenance_and_mask
     by_source = filter_dataset(source, tmp_path / "from_demo_1.hdf5", DemoFilter(source_demo="demo_1"))
     assert by_source == ["demo_1", "demo_3"]
     assert filter_dataset(source, tmp_path / "train.hdf5", DemoFilter(mask="train")) == [
-        n for n in demo_names(h5py.File(source, "r")) if n not in valid]
+        n for n in demo_names(h5py.File(source, "r")) if n not in valid
+    ]
 
 
 @pytest.mark.parametrize("case", ["not_hdf5", "no_demos", "output_exists", "no_match", "unknown_mask", "not_generated"])
@@ -457,8 +472,14 @@ def test_filter_refuses_bad_input_in_one_line_and_writes_nothing(tmp_path, case)
 
     source = _generated_like(tmp_path / "generated.hdf5")
     output, keep = tmp_path / "out.hdf5", DemoFilter()
-    expected = {"not_hdf5": "not an HDF5 file", "no_demos": "holds no demos", "output_exists": "exists",
-                "no_match": "no demo", "unknown_mask": "no mask 'test'", "not_generated": "source demos"}[case]
+    expected = {
+        "not_hdf5": "not an HDF5 file",
+        "no_demos": "holds no demos",
+        "output_exists": "exists",
+        "no_match": "no demo",
+        "unknown_mask": "no mask 'test'",
+        "not_generated": "source demos",
+    }[case]
     if case == "not_hdf5":
         source = bad_input_file("not_hdf5", source, tmp_path)
     elif case == "no_demos":
@@ -482,9 +503,13 @@ def test_merge_and_filter_commands(tmp_path):
     first, second = make_dataset(tmp_path / "a.hdf5", num_demos=2), make_dataset(tmp_path / "b.hdf5", num_demos=3)
     result = cli("merge", first, second, "--output", tmp_path / "merged.hdf5")
     assert result.returncode == 0 and "5 demos" in result.stdout, result.stderr
-    result = cli("filter", "--dataset", tmp_path / "merged.hdf5", "--output", tmp_path / "long.hdf5", "--min_length", 21)
+    result = cli(
+        "filter", "--dataset", tmp_path / "merged.hdf5", "--output", tmp_path / "long.hdf5", "--min_length", 21
+    )
     assert result.returncode == 0 and "3 demos" in result.stdout, result.stderr  # lengths 20, 21 | 20, 21, 22
     other = make_dataset(tmp_path / "other.hdf5", task=OTHER_TASK)
     result = cli("merge", first, other, "--output", tmp_path / "mixed.hdf5")
-    assert result.returncode == 2 and "different tasks" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert (
+        result.returncode == 2 and "different tasks" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    )
     assert not (tmp_path / "mixed.hdf5").exists()

@@ -9,7 +9,6 @@ import time
 
 import pytest
 import torch
-
 from conftest import assert_clear_failure, cli
 
 GR1T2 = "Isaac-PickPlace-GR1T2-Abs-v0"
@@ -40,6 +39,7 @@ def _gr1t2_keyboard(stream):
     return device, cfg
 
 
+@pytest.mark.fast
 def test_gr1t2_keyboard_integrates_increments_switches_hands_clamps_and_toggles_the_hand(terminal):
     from isaaclab_mimic_tasks.tasks.pick_place_gr1t2.mdp import HAND_CLOSED, HAND_OPEN, hand_posture
     from isaaclab_mimic_tasks.tasks.pick_place_gr1t2.pickplace_gr1t2_env_cfg import (
@@ -102,6 +102,7 @@ def test_gr1t2_keyboard_integrates_increments_switches_hands_clamps_and_toggles_
     device.close()
 
 
+@pytest.mark.fast
 def test_terminal_keyboard_counts_every_press_one_step_each(terminal):
     """Ten presses typed at once (faster than the control rate) move ten steps, one per step, then nothing."""
     from isaaclab_mimic_tasks.devices import TerminalKeyboard
@@ -119,6 +120,7 @@ def test_terminal_keyboard_counts_every_press_one_step_each(terminal):
     assert (actions[:, 6] == 1.0).all()  # gripper open throughout
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("frame_period", [0.05, 0.12])
 def test_a_held_key_moves_by_the_time_it_was_held_whatever_the_frame_rate(frame_period):
     """A key held 1 s moves 20 control periods' worth (20 Hz) whether steps come at 20 Hz or at about 8 Hz (a slow
@@ -146,6 +148,7 @@ def test_a_held_key_moves_by_the_time_it_was_held_whatever_the_frame_rate(frame_
     assert keys.take_twist()[0] == 0.0
 
 
+@pytest.mark.fast
 def test_key_help_lists_only_the_keys_the_task_uses(terminal):
     from isaaclab_mimic_tasks.devices import TerminalKeyboard
 
@@ -230,6 +233,7 @@ def _wait_for(hid: FakeHID) -> None:
     raise AssertionError("the device thread did not read the reports")
 
 
+@pytest.mark.fast
 def test_spacemouse_gives_increments_and_button_callbacks_from_hid_reports(monkeypatch):
     # translation report: y, x, z raw 175, -350, 350 (scale 350 -> 0.5, -1, 1; z is flipped), then buttons
     hid = FakeHID([])
@@ -247,6 +251,7 @@ def test_spacemouse_gives_increments_and_button_callbacks_from_hid_reports(monke
     assert calls == ["L", "R"] and torch.all(command[:6] == 0) and command[6] == 1.0
 
 
+@pytest.mark.fast
 def test_spacemouse_drives_the_gr1t2_through_its_retargeter(monkeypatch):
     from isaaclab_mimic_tasks.tasks.pick_place_gr1t2.pickplace_gr1t2_env_cfg import IDLE_WRIST_POSES
 
@@ -259,6 +264,7 @@ def test_spacemouse_drives_the_gr1t2_through_its_retargeter(monkeypatch):
     assert torch.allclose(action[7:10], right0[:3] + torch.tensor([0.0, cfg.pos_sensitivity, 0.0]), atol=1e-6)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("present", [True, False], ids=["no_permission", "no_device"])
 def test_missing_spacemouse_or_permission_is_one_line_naming_the_fix(monkeypatch, present):
     from isaaclab_mimic_tasks.errors import UserInputError

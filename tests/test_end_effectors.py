@@ -10,12 +10,13 @@ import h5py
 import numpy as np
 import pytest
 import torch
-
 from isaaclab.envs.mimic_env_cfg import MimicEnvCfg, SubTaskConfig
 
 from isaaclab_mimic_tasks.datagen.annotate import annotation_problem, subtask_order
 from isaaclab_mimic_tasks.datagen.generate import GenerationStats, failure_chains, failure_labels
 from isaaclab_mimic_tasks.datasets import dataset_summary, format_summary
+
+pytestmark = pytest.mark.fast  # the quick check: per-hand annotation and accounting (~5 s)
 
 STEPS = 40
 
@@ -79,7 +80,10 @@ def test_generation_failures_are_labelled_per_end_effector():
     chains = failure_chains(order, ["grasp_can", "lift_can", "reach_basket", "place"])
     assert chains == {"right": ["grasp_can", "lift_can"], "left": ["reach_basket"]}  # "place" belongs to no hand
     reached = {"grasp_can": True, "lift_can": False, "reach_basket": True, "place": False}
-    assert failure_labels(reached, chains, ever_solved=False) == ("right: lift_can", {"right": "lift_can", "left": "done"})
+    assert failure_labels(reached, chains, ever_solved=False) == (
+        "right: lift_can",
+        {"right": "lift_can", "left": "done"},
+    )
     reached = {"grasp_can": False, "lift_can": False, "reach_basket": False, "place": False}
     label, per_eef = failure_labels(reached, chains, ever_solved=False)
     assert label == "right: grasp_can; left: reach_basket" and per_eef == {"right": "grasp_can", "left": "reach_basket"}
@@ -94,7 +98,14 @@ def test_generation_failures_are_labelled_per_end_effector():
 def test_info_shows_failures_per_end_effector(tmp_path):
     path = tmp_path / "generated.hdf5"
     stats = GenerationStats(
-        task="", source="annotated.hdf5", seed=0, num_success_steps=5, demos=1, attempts=3, runs=1, seconds=60.0,
+        task="",
+        source="annotated.hdf5",
+        seed=0,
+        num_success_steps=5,
+        demos=1,
+        attempts=3,
+        runs=1,
+        seconds=60.0,
         failures_by_subtask={"right: lift_can": 1, "left: reach_basket": 1},
         failures_by_eef={"right": {"lift_can": 1, "done": 1}, "left": {"done": 1, "reach_basket": 1}},
     )

@@ -4,6 +4,7 @@ desktop-organizer task, and the new signal is found by annotate and used by gene
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.util
 import pathlib
@@ -30,7 +31,7 @@ def tutorial_blocks() -> dict[str, str]:
     pattern = re.compile(r"<!-- tutorial: (.+?) -->\n( *)```python\n(.*?)\n *```", re.S)
     blocks = {}
     for where, indent, body in pattern.findall(TUTORIAL.read_text()):
-        blocks[where] = "\n".join(line[len(indent):] for line in body.splitlines())
+        blocks[where] = "\n".join(line[len(indent) :] for line in body.splitlines())
     return blocks
 
 
@@ -42,6 +43,20 @@ def insert_line(text: str, anchor: str, block: str, after: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def insert_after_assignment(text: str, attribute: str, block: str) -> str:
+    """``block`` inserted on its own lines after the one statement of ``text`` that assigns ``self.<attribute>``
+    (found by its syntax, however it is line-wrapped)."""
+    (end,) = [
+        node.end_lineno
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.Assign)
+        and any(isinstance(target, ast.Attribute) and target.attr == attribute for target in node.targets)
+    ]
+    lines = text.splitlines()
+    lines[end:end] = block.splitlines()
+    return "\n".join(lines) + "\n"
+
+
 @pytest.fixture(scope="module")
 def carry_task(tmp_path_factory):
     """A copy of the organizer with the tutorial's three edits, registered under new IDs (the only test-only
@@ -49,7 +64,7 @@ def carry_task(tmp_path_factory):
     from isaaclab_mimic_tasks.registration import recording_registrations
 
     blocks = tutorial_blocks()
-    assert len(blocks) == 5, list(blocks)  # three of the subtask, two of the device
+    assert len([where for where in blocks if "learning/" not in where]) == 5, list(blocks)  # subtask 3, device 2
     root = tmp_path_factory.mktemp("tutorial")
     package = root / "organizer_with_carry"
     shutil.copytree(ORGANIZER, package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -70,9 +85,13 @@ def carry_task(tmp_path_factory):
     mimic_cfg.write_text(insert_line(mimic_cfg.read_text(), '("basket", None,', block, after=False))
     # the device tutorial's step 2: its entry in the robot subclass's teleop_devices, and the import it names
     robot_cfg = package / "franka_ik_rel_env_cfg.py"
-    block = blocks["in the teleop_devices of franka_ik_rel_env_cfg.py"]
-    text = insert_line(robot_cfg.read_text(), '"spacemouse": SpaceMouseCfg(', block, after=True)
-    robot_cfg.write_text(text.replace("from . import mdp\n", "from isaaclab_mimic_tasks.devices.udp import UdpSe3Cfg\n\nfrom . import mdp\n", 1))
+    block = blocks["after the teleop_devices of franka_ik_rel_env_cfg.py"]
+    text = insert_after_assignment(robot_cfg.read_text(), "teleop_devices", block)
+    robot_cfg.write_text(
+        text.replace(
+            "from . import mdp\n", "from isaaclab_mimic_tasks.devices.udp import UdpSe3Cfg\n\nfrom . import mdp\n", 1
+        )
+    )
 
     # the device tutorial's step 1: devices/udp.py, loaded as the module it would be in the package
     device_module = root / "udp.py"
@@ -95,6 +114,7 @@ def carry_task(tmp_path_factory):
         del sys.modules[UDP_MODULE]
 
 
+@pytest.mark.fast
 def test_tutorial_subtask_is_annotated_and_used_by_generation(carry_task, tmp_path):
     from isaaclab_mimic_tasks.datagen import annotate_dataset, generate_dataset, record_dataset
 
@@ -119,9 +139,11 @@ def test_tutorial_subtask_is_annotated_and_used_by_generation(carry_task, tmp_pa
     assert stats.demos == 1
 
 
-def test_tutorial_device_is_built_by_isaac_labs_factory_and_listed_by_the_task(carry_task):
+@pytest.mark.fast
+def test_tutorial_device_is_built_by_isaac_labs_factory_and_listed_by_the_task(carry_task, tmp_path):
     """The "add a teleop device" code blocks as written: devices/udp.py, and the teleop_devices entry in the task
-    copy; Isaac Lab's factory builds it from the task's cfg, and it gives the Se3 command it was sent."""
+    copy; Isaac Lab's factory builds it from the task's cfg, and it gives the Se3 command it was sent. The recording
+    session offers it by name, and its declared check fails in one line while its port is taken."""
     import socket
     import struct
     import warnings
@@ -129,7 +151,9 @@ def test_tutorial_device_is_built_by_isaac_labs_factory_and_listed_by_the_task(c
     import torch
     from isaaclab_teleop.deprecated.teleop_device_factory import create_teleop_device
 
+    from isaaclab_mimic_tasks.datagen import record_teleop_dataset
     from isaaclab_mimic_tasks.envs import load_env_cfg
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     module = sys.modules[UDP_MODULE]
     devices = load_env_cfg(carry_task["base"]).teleop_devices.devices
@@ -150,5 +174,14 @@ def test_tutorial_device_is_built_by_isaac_labs_factory_and_listed_by_the_task(c
     assert torch.allclose(command, torch.tensor([0.01, 0.0, -0.02, 0.0, 0.0, 0.1, -1.0]))
     assert discards == [True]
     assert torch.allclose(device.advance(), torch.tensor([0.0] * 6 + [-1.0]))  # each datagram moves once
+    with pytest.raises(UserInputError, match=f"UDP port {port} is in use"):  # the device holds it
+        devices["udp"].check_before_start()
     sender.close()
     device._socket.close()
+    devices["udp"].check_before_start()  # free again
+
+    # mimic-tasks record lists every device the task offers, the tutorial's included
+    listed = re.escape("lists no joystick device (it has: keyboard, terminal_keyboard, spacemouse, udp)")
+    with pytest.raises(UserInputError, match=listed):
+        record_teleop_dataset(carry_task["base"], str(tmp_path / "demos.hdf5"), 1, device="joystick")
+    assert not any(tmp_path.iterdir())

@@ -9,16 +9,20 @@ import shutil
 import sys
 
 import h5py
+import isaaclab.utils.math as math_utils
 import pytest
 import torch
-
-import isaaclab.utils.math as math_utils
+from conftest import assert_clear_failure, cli, digest
 
 from isaaclab_mimic_tasks.assets.cache import AssetSourceError
-from isaaclab_mimic_tasks.assets.gr1t2 import ARM_JOINT_NAMES, HAND_JOINT_NAMES, ik_urdf_path, packaged_urdf, prepared_urdf
+from isaaclab_mimic_tasks.assets.gr1t2 import (
+    ARM_JOINT_NAMES,
+    HAND_JOINT_NAMES,
+    ik_urdf_path,
+    packaged_urdf,
+    prepared_urdf,
+)
 from isaaclab_mimic_tasks.envs import open_env, take_success_term
-
-from conftest import assert_clear_failure, cli, digest
 
 TASK = "Isaac-PickPlace-GR1T2-Abs-v0"
 MIMIC_TASK = "Isaac-PickPlace-GR1T2-Abs-Mimic-v0"
@@ -37,7 +41,10 @@ def test_prepared_urdf_holds_the_lower_body_and_boxes_the_hands():
             assert set(geometries) <= {"box"}, link.get("name")
         elif "leg" in link.get("name") or "thigh" in link.get("name") or link.get("name") == "base_link":
             assert not geometries
-    assert sum(1 for link in robot.findall("link") if link.get("name").startswith("R_") and link.findall("collision")) == 12
+    assert (
+        sum(1 for link in robot.findall("link") if link.get("name").startswith("R_") and link.findall("collision"))
+        == 12
+    )
 
 
 def test_ik_urdf_loads_in_pinocchio_without_meshes():
@@ -85,7 +92,6 @@ class TestPinkIK:
         assert math_utils.quat_error_magnitude(policy["right_eef_quat"], action[:, 10:14]).max() < 0.1
         assert (policy["left_eef_pos"] - action[:, 0:3]).norm(dim=1).max() < 0.01
 
-
     def test_unreachable_or_malformed_targets_are_clamped_never_nan(self, gr1t2_env):
         """A target far outside the workspace is clamped to the documented box; a NaN or zero quaternion keeps the
         previous target. The joints stay finite and the wrist stays inside the box."""
@@ -105,7 +111,9 @@ class TestPinkIK:
         assert ((right[0] >= low - 0.01) & (right[0] <= high + 0.01)).all()
         assert right[0, 2] > 1.2, "env 0 moved toward the clamped target (up to the box's top)"
         idle_right = torch.tensor(env.cfg.idle_action[7:10])
-        assert (right[1] - idle_right).norm() < 0.01 and (obs["policy"]["left_eef_pos"][1] - action[0, 0:3]).norm() < 0.01
+        assert (right[1] - idle_right).norm() < 0.01 and (
+            obs["policy"]["left_eef_pos"][1] - action[0, 0:3]
+        ).norm() < 0.01
 
     def test_a_far_waypoint_is_reached_at_the_wrist_speed_limit(self, gr1t2_env):
         """A waypoint 15 cm away and 45 degrees off: the wrist moves toward it at most ``max_wrist_step`` per step
@@ -132,7 +140,8 @@ class TestPinkIK:
         assert math_utils.quat_error_magnitude(obs["policy"]["right_eef_quat"], action[:, 10:14]).max() < 0.1
 
     def test_hand_targets_follow_the_stock_order(self, gr1t2_env):
-        """Value i of the 22 hand values drives ``HAND_JOINT_NAMES[i]`` (the stock term drove the articulation's order)."""
+        """Value i of the 22 hand values drives ``HAND_JOINT_NAMES[i]`` (the stock term drove the articulation's
+        order)."""
         env = gr1t2_env
         env.reset(seed=0)
         robot = env.scene["robot"]
@@ -216,7 +225,10 @@ def test_mimic_api_round_trips_both_end_effectors():
         poses = env.action_to_target_eef_pose(action)
         hands = env.actions_to_gripper_actions(action[:, None, :])
         assert set(poses) == set(hands) == {"left", "right"}
-        names = {side: [HAND_JOINT_NAMES[i] for i in range(22) if HAND_JOINT_NAMES[i].startswith(side[0].upper())] for side in poses}
+        names = {
+            side: [HAND_JOINT_NAMES[i] for i in range(22) if HAND_JOINT_NAMES[i].startswith(side[0].upper())]
+            for side in poses
+        }
         for side in ("left", "right"):
             assert len(names[side]) == 11 and hands[side].shape == (2, 1, 11)
         # the expert holds the right fingers at -0.05 rad (open) and leaves the left hand at 0
@@ -239,8 +251,26 @@ def pipeline_dir(tmp_path_factory):
     """The tutorial's chain on a tiny run: 2 scripted demos, annotate --auto, 2 generated, 1 epoch of BC, 1 rollout."""
     out = tmp_path_factory.mktemp("gr1t2_pipeline")
     result = cli(
-        "pipeline", "--task", MIMIC_TASK, "--output_dir", out, "--num_source_demos", 2, "--generation_num_trials", 2,
-        "--num_envs", 2, "--algo", "bc", "--epochs", 1, "--num_rollouts", 1, "--horizon", 30, "--enable_pinocchio",
+        "pipeline",
+        "--task",
+        MIMIC_TASK,
+        "--output_dir",
+        out,
+        "--num_source_demos",
+        2,
+        "--generation_num_trials",
+        2,
+        "--num_envs",
+        2,
+        "--algo",
+        "bc",
+        "--epochs",
+        1,
+        "--num_rollouts",
+        1,
+        "--horizon",
+        30,
+        "--enable_pinocchio",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "--enable_pinocchio is not needed" in result.stderr
@@ -279,9 +309,11 @@ def test_organizer_dataset_is_refused_by_the_humanoid_task(pipeline_dir, tmp_pat
     with h5py.File(path, "a") as f:
         f["data"].attrs["env_args"] = json.dumps({"env_name": organizer, "type": 2})
     before = digest(path)
-    files = {"annotate": ["--auto", "--input_file", path, "--output_file", tmp_path / "out.hdf5"],
-             "generate": ["--input_file", path, "--output_file", tmp_path / "out.hdf5", "--generation_num_trials", 1],
-             "replay": ["--dataset_file", path]}
+    files = {
+        "annotate": ["--auto", "--input_file", path, "--output_file", tmp_path / "out.hdf5"],
+        "generate": ["--input_file", path, "--output_file", tmp_path / "out.hdf5", "--generation_num_trials", 1],
+        "replay": ["--dataset_file", path],
+    }
     task = TASK if command == "replay" else MIMIC_TASK
     result = cli(command, "--task", task, *files[command])
     assert_clear_failure(result)

@@ -13,13 +13,14 @@ import sys
 import h5py
 import numpy as np
 import pytest
-
 from conftest import assert_clear_failure, bad_input_file, cli, digest
 
-pytestmark = pytest.mark.slow  # minutes: the full tier only (the fast tier: pytest -m 'not slow')
+pytestmark = pytest.mark.slow  # minutes: the full suite only (the quick check is pytest -m fast)
 
 if importlib.util.find_spec("lerobot") is None:
-    pytest.fail("LeRobot is not installed: run `bash scripts/setup.sh --lerobot` (the README's test command)", pytrace=False)
+    pytest.fail(
+        "LeRobot is not installed: run `bash scripts/setup.sh --lerobot` (the README's test command)", pytrace=False
+    )
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
@@ -31,10 +32,35 @@ def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("lerobot_sources")
     source, annotated, generated = out / "source.hdf5", out / "annotated.hdf5", out / "generated.hdf5"
     for args in (
-        ("record", "--task", TASK, "--teleop_device", "scripted", "--dataset_file", source, "--num_demos", 2, "--num_envs", 2),
+        (
+            "record",
+            "--task",
+            TASK,
+            "--teleop_device",
+            "scripted",
+            "--dataset_file",
+            source,
+            "--num_demos",
+            2,
+            "--num_envs",
+            2,
+        ),
         ("annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", annotated, "--auto"),
-        ("generate", "--task", MIMIC_TASK, "--input_file", annotated, "--output_file", generated, "--num_envs", 4,
-         "--generation_num_trials", 4, "--split_ratio", 0.25),
+        (
+            "generate",
+            "--task",
+            MIMIC_TASK,
+            "--input_file",
+            annotated,
+            "--output_file",
+            generated,
+            "--num_envs",
+            4,
+            "--generation_num_trials",
+            4,
+            "--split_ratio",
+            0.25,
+        ),
     ):
         result = cli(*args)
         assert result.returncode == 0, result.stderr[-3000:]
@@ -56,15 +82,20 @@ def test_export_loads_offline_with_the_frames_actions_and_states_of_the_hdf5(gen
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
 
-    from isaaclab_mimic_tasks.datasets.lerobot_export import STATS_FLOOR, observation_roles, read_provenance
     from isaaclab_mimic_tasks.envs import load_env_cfg
+    from isaaclab_mimic_tasks.learning.lerobot.export import STATS_FLOOR, observation_roles, read_provenance
 
     dataset = LeRobotDataset("test/organizer", root=exported)
     provenance = read_provenance(exported)
     state_keys, environment_keys = observation_roles(load_env_cfg(TASK))
     assert state_keys[:3] == ["eef_pos", "eef_quat", "gripper_pos"] and "ketchup_pose" in environment_keys
     assert provenance["observation_keys"]["observation.state"] == state_keys
-    assert dataset.meta.features["observation.state"]["names"][:4] == ["eef_pos_0", "eef_pos_1", "eef_pos_2", "eef_quat_0"]
+    assert dataset.meta.features["observation.state"]["names"][:4] == [
+        "eef_pos_0",
+        "eef_pos_1",
+        "eef_pos_2",
+        "eef_quat_0",
+    ]
 
     with h5py.File(generated, "r") as f:
         valid = [name.decode() for name in f["mask/valid"][()]]
@@ -134,12 +165,16 @@ def trained(generated, tmp_path_factory):
     cwd = tmp_path_factory.mktemp("lerobot_runs")
     checkpoints = {}
     for algo in ("act", "diffusion"):
-        result = cli("train", "--task", TASK, "--algo", algo, "--dataset", generated, "--steps", 3, "--batch_size", 4,
-                     cwd=cwd)
+        result = cli(
+            "train", "--task", TASK, "--algo", algo, "--dataset", generated, "--steps", 3, "--batch_size", 4, cwd=cwd
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         assert "Traceback" not in result.stderr, result.stderr[-3000:]
         checkpoints[algo] = CHECKPOINT_LINE.search(result.stdout).group(1)
         assert f"trained {algo} 3 steps on 3 episodes" in result.stdout  # the train split only
+        # LeRobot's INFO lines (the whole config, ...) go to the run's train.log, not to the terminal
+        log = re.search(r"; log (\S+train\.log)$", result.stdout, re.MULTILINE).group(1)
+        assert "Creating dataset" in open(log).read() and "INFO" not in result.stdout + result.stderr
         assert "lerobot-train --config_path=" in result.stdout
     return checkpoints
 
@@ -151,8 +186,20 @@ def test_a_few_training_steps_then_play_runs_the_checkpoint_in_the_simulator(alg
         assert os.path.isfile(os.path.join(checkpoint, name)), name
     with open(os.path.join(checkpoint, "config.json")) as f:
         assert json.load(f)["type"] == algo
-    result = cli("play", "--task", PLAY_TASK, "--checkpoint", checkpoint, "--num_rollouts", 3, "--num_envs", 2,
-                 "--horizon", 12, cwd=tmp_path)
+    result = cli(
+        "play",
+        "--task",
+        PLAY_TASK,
+        "--checkpoint",
+        checkpoint,
+        "--num_rollouts",
+        3,
+        "--num_envs",
+        2,
+        "--horizon",
+        12,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     successes, rollouts = map(int, ROLLOUTS_LINE.search(result.stdout).groups())
     assert rollouts == 3 and 0 <= successes <= 3
@@ -162,8 +209,8 @@ def test_the_batched_policy_acts_as_lerobots_own_select_action_per_environment(g
     """Chunks and histories are kept per environment: a batch of environments gets LeRobot's own actions, and an
     environment whose rollout restarts gets what a fresh policy gives for its observation."""
     import torch
-    from lerobot.policies.factory import get_policy_class, make_pre_post_processors
     from lerobot.configs.policies import PreTrainedConfig
+    from lerobot.policies.factory import get_policy_class, make_pre_post_processors
 
     from isaaclab_mimic_tasks.learning.lerobot.policy import load_policy
 
@@ -172,15 +219,17 @@ def test_the_batched_policy_acts_as_lerobots_own_select_action_per_environment(g
     config = PreTrainedConfig.from_pretrained(checkpoint)
     config.device = "cpu"
     theirs = get_policy_class("act").from_pretrained(checkpoint, config=config).eval()
-    pre, post = make_pre_post_processors(config, pretrained_path=checkpoint,
-                                         preprocessor_overrides={"device_processor": {"device": "cpu"}})
+    pre, post = make_pre_post_processors(
+        config, pretrained_path=checkpoint, preprocessor_overrides={"device_processor": {"device": "cpu"}}
+    )
     keys = ours.observation_keys
     obs_keys = sorted({key for feature_keys in keys.values() for key in feature_keys})
     steps = config.n_action_steps + 3  # into the second chunk
     with h5py.File(generated, "r") as f:
         demos = [f[f"data/{name}/obs"] for name in sorted(f["data"])[:2]]
-        observations = [{key: torch.as_tensor(np.stack([demo[key][t] for demo in demos])) for key in obs_keys}
-                        for t in range(steps)]
+        observations = [
+            {key: torch.as_tensor(np.stack([demo[key][t] for demo in demos])) for key in obs_keys} for t in range(steps)
+        ]
 
     def lerobot_actions(obs):
         batch = {name: torch.cat([obs[key].float() for key in feature_keys], 1) for name, feature_keys in keys.items()}
@@ -208,11 +257,23 @@ def test_lerobot_eval_runs_the_checkpoint_in_the_task_through_the_env_plugin(tra
     """`lerobot-eval --env.type=isaaclab_mimic`: LeRobot finds the env through the installed lerobot_env_* plugin."""
     out = tmp_path / "eval"
     result = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "lerobot-eval"), "--env.type=isaaclab_mimic",
-         f"--env.task={PLAY_TASK}", "--env.episode_length=10", "--env.video_width=64", "--env.video_height=48",
-         f"--policy.path={trained['diffusion']}", "--policy.device=cpu", "--eval.batch_size=2", "--eval.n_episodes=2",
-         f"--output_dir={out}"],
-        capture_output=True, text=True, timeout=1200, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        [
+            os.path.join(os.path.dirname(sys.executable), "lerobot-eval"),
+            "--env.type=isaaclab_mimic",
+            f"--env.task={PLAY_TASK}",
+            "--env.episode_length=10",
+            "--env.video_width=64",
+            "--env.video_height=48",
+            f"--policy.path={trained['diffusion']}",
+            "--policy.device=cpu",
+            "--eval.batch_size=2",
+            "--eval.n_episodes=2",
+            f"--output_dir={out}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )
     assert result.returncode == 0, result.stderr[-3000:]
     with open(out / "eval_info.json") as f:
@@ -220,6 +281,32 @@ def test_lerobot_eval_runs_the_checkpoint_in_the_task_through_the_env_plugin(tra
     assert info["overall"]["n_episodes"] == 2, info["overall"]
     videos = list((out / "videos").rglob("*.mp4"))
     assert videos, "lerobot-eval wrote no video of the rollouts"
+
+
+def test_the_training_log_shim_sends_lerobots_log_to_the_file_and_keeps_the_terminal_quiet(tmp_path, capsys):
+    """LeRobot 0.6.1's trainer calls ``init_logging(accelerator=...)`` by that name and has no public option for a log
+    file: inside the shim, what it sets up writes INFO lines to the run's log file and only warnings to the terminal;
+    after it, the name and the root logger's handlers are what they were."""
+    import inspect
+    import logging
+
+    from isaaclab_mimic_tasks.learning.lerobot.gate import quiet_lerobot
+    from isaaclab_mimic_tasks.learning.lerobot.train import lerobot_training_log
+
+    quiet_lerobot()
+    from lerobot.scripts import lerobot_train
+
+    assert "init_logging(accelerator=accelerator)" in inspect.getsource(lerobot_train.train)  # what the shim targets
+    original, handlers = lerobot_train.init_logging, list(logging.getLogger().handlers)
+    log_file = tmp_path / "train.log"
+    with lerobot_training_log(str(log_file)):
+        lerobot_train.init_logging(accelerator=None)
+        logging.info("the whole config")
+        logging.warning("a warning")
+    assert lerobot_train.init_logging is original and logging.getLogger().handlers == handlers
+    assert "the whole config" in log_file.read_text() and "a warning" in log_file.read_text()
+    terminal = capsys.readouterr()
+    assert "the whole config" not in terminal.err + terminal.out and "a warning" in terminal.err
 
 
 def test_every_task_registers_act_and_diffusion_configs_that_lerobot_parses(all_task_ids):

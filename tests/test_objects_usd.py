@@ -11,6 +11,8 @@ from pxr import Gf, Usd, UsdGeom, UsdPhysics, UsdShade
 
 from isaaclab_mimic_tasks.assets import libero_mjcf, objects
 
+pytestmark = pytest.mark.fast  # the quick check: the object USD builders (~15 s, most in the `built` fixture)
+
 NAMES = sorted(objects.OBJECT_SOURCES)
 BBOX_TOLERANCE = 0.015
 """Allowed gap per axis between the visual mesh bounds and the collision boxes' bounds [m]."""

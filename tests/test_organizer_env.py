@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import isaaclab.utils.math as math_utils
 import pytest
 import torch
 
-import isaaclab.utils.math as math_utils
-
 from isaaclab_mimic_tasks.envs import load_env_cfg, open_env
 from isaaclab_mimic_tasks.tasks.desktop_organizer import mdp
-from isaaclab_mimic_tasks.tasks.desktop_organizer.scripted_expert import PickPlaceExpert
 from isaaclab_mimic_tasks.tasks.desktop_organizer.organizer_env_cfg import OBJECTS
+from isaaclab_mimic_tasks.tasks.desktop_organizer.scripted_expert import PickPlaceExpert
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
@@ -44,8 +43,8 @@ def test_physx_variant_composes():
     assert type(newton_cfg.sim.physics).__name__ == "NewtonCfg"
     assert cfg.scene.ketchup.spawn.usd_path == newton_cfg.scene.ketchup.spawn.usd_path
     assert cfg.actions.arm_action.body_name == "panda_hand"
-    assert cfg.end_effector.body.body_names == ["panda_hand"]
-    assert cfg.observations.subtask_terms.grasp.params["end_effector"] == cfg.end_effector
+    assert cfg.end_effectors["franka"].body.body_names == ["panda_hand"]
+    assert cfg.observations.subtask_terms.grasp.params["end_effector"] == cfg.end_effectors["franka"]
 
 
 def _yaw(quat: torch.Tensor) -> torch.Tensor:
@@ -74,7 +73,9 @@ def test_reset_ranges_from_one_place():
             assert offset[:, 0].max() - offset[:, 0].min() > 0.5 * (ranges["x"][1] - ranges["x"][0]), name
         distractor = torch.cat(samples["orange_juice"])
         basket = torch.cat(samples["basket"])
-        assert (torch.linalg.vector_norm(distractor[:, :2] - basket[:, :2], dim=-1) >= placement.min_separation - 1e-5).all()
+        assert (
+            torch.linalg.vector_norm(distractor[:, :2] - basket[:, :2], dim=-1) >= placement.min_separation - 1e-5
+        ).all()
 
         # the one place: narrow the ketchup range to a fixed offset and reset
         placement.ketchup = {"x": (0.03, 0.03), "y": (-0.02, -0.02)}
@@ -137,7 +138,9 @@ def test_mimic_api_shapes_and_round_trip():
         for env_id in range(3):
             delta = math_utils.make_pose(
                 torch.randn(3, generator=generator) * 0.03,
-                math_utils.matrix_from_quat(math_utils.quat_from_euler_xyz(*(torch.randn(3, generator=generator) * 0.2))),
+                math_utils.matrix_from_quat(
+                    math_utils.quat_from_euler_xyz(*(torch.randn(3, generator=generator) * 0.2))
+                ),
             )
             target = eef[env_id] @ delta
             action = env.target_eef_pose_to_action({"franka": target}, {"franka": torch.tensor([-1.0])}, env_id=env_id)

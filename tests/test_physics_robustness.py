@@ -76,13 +76,13 @@ def test_holding_down_over_free_table_stops_at_the_workspace_floor():
         free = max(spots, key=lambda p: min(float(torch.linalg.norm(p - o)) for o in objects))
         target = torch.tensor([free[0], free[1], 0.2])
         for _ in range(50):  # above the free spot
-            here = eef_pos(env, env.cfg.end_effector)[0]
+            here = eef_pos(env, env.cfg.end_effectors["franka"])[0]
             env.step(torch.cat([torch.clamp(target - here, -step, step), torch.zeros(3), torch.ones(1)])[None])
-        start = eef_pos(env, env.cfg.end_effector)[0].clone()
+        start = eef_pos(env, env.cfg.end_effectors["franka"])[0].clone()
         path = []
         for _ in range(60):  # "down" held for 3 s
             env.step(torch.tensor([[0.0, 0.0, -step, 0.0, 0.0, 0.0, 1.0]]))
-            path.append(eef_pos(env, env.cfg.end_effector)[0].clone())
+            path.append(eef_pos(env, env.cfg.end_effectors["franka"])[0].clone())
     path = torch.stack(path)
     floor = TCP_WORKSPACE[0][2]
     assert abs(float(path[-1, 2]) - floor) < 0.003, path[-1]

@@ -15,10 +15,9 @@ import time
 import h5py
 import numpy as np
 import pytest
-
 from conftest import BAD_INPUT_KINDS, bad_input_file, cli, digest
 
-pytestmark = pytest.mark.slow  # minutes: the full tier only (the fast tier: pytest -m 'not slow')
+pytestmark = pytest.mark.slow  # minutes: the full suite only (the quick check is pytest -m fast)
 
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
@@ -35,8 +34,23 @@ def pipeline_dir(tmp_path_factory):
     """One tiny run of the whole chain: 2 scripted demos, 2 generated, 1 epoch of BC-RNN, 1 rollout."""
     out = tmp_path_factory.mktemp("pipeline")
     result = cli(
-        "pipeline", "--task", MIMIC_TASK, "--output_dir", out, "--num_source_demos", 2, "--generation_num_trials", 2,
-        "--num_envs", NUM_ENVS, "--epochs", 1, "--num_rollouts", 1, "--horizon", 40,
+        "pipeline",
+        "--task",
+        MIMIC_TASK,
+        "--output_dir",
+        out,
+        "--num_source_demos",
+        2,
+        "--generation_num_trials",
+        2,
+        "--num_envs",
+        NUM_ENVS,
+        "--epochs",
+        1,
+        "--num_rollouts",
+        1,
+        "--horizon",
+        40,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     (out / "stdout.txt").write_text(result.stdout)
@@ -53,11 +67,14 @@ def test_tiny_pipeline_writes_every_report_file(pipeline_dir):
     assert gen["attempts"] == gen["demos"] + sum(gen["failures_by_subtask"].values())
     assert gen["demos_per_minute"] > 0 and gen["env_steps_per_second"] > 0
     assert summary["source_demos"] == 2 and summary["annotated_demos"] >= 1
-    assert len(summary["training"]["train_loss"]) == 1
+    assert [epoch for epoch, _ in summary["training"]["losses"]] == [1] and summary["training"]["loss_unit"] == "epoch"
     assert summary["policy"]["rollouts"] == 1
     report = (pipeline_dir / "report.md").read_text()
     for phrase in ("success", "demos/min", "failures by subtask", "training", "policy success rate"):
         assert phrase in report
+    # "the same steps, one command each": play names the checkpoint the pipeline trained
+    checkpoint = summary["training"]["checkpoint"]
+    assert os.path.isfile(checkpoint) and f"mimic-tasks play --task {TASK} --checkpoint {checkpoint} " in report
     import imageio.v3 as iio
 
     frames = iio.imread(pipeline_dir / "generated_demo.mp4")
@@ -104,9 +121,20 @@ def test_robomimic_reads_recorded_annotated_and_generated_files(pipeline_dir):
     for name, filter_key in (("source", None), ("annotated", None), ("generated", "train")):
         path = str(pipeline_dir / "datasets" / f"{name}.hdf5")
         dataset = SequenceDataset(
-            hdf5_path=path, obs_keys=keys, dataset_keys=("actions",), load_next_obs=False, frame_stack=1,
-            seq_length=10, pad_frame_stack=True, pad_seq_length=True, get_pad_mask=False, goal_mode=None,
-            hdf5_cache_mode=None, hdf5_use_swmr=True, hdf5_normalize_obs=False, filter_by_attribute=filter_key,
+            hdf5_path=path,
+            obs_keys=keys,
+            dataset_keys=("actions",),
+            load_next_obs=False,
+            frame_stack=1,
+            seq_length=10,
+            pad_frame_stack=True,
+            pad_seq_length=True,
+            get_pad_mask=False,
+            goal_mode=None,
+            hdf5_cache_mode=None,
+            hdf5_use_swmr=True,
+            hdf5_normalize_obs=False,
+            filter_by_attribute=filter_key,
         )
         item = dataset[0]
         assert item["actions"].shape == (10, 7), name
@@ -119,8 +147,20 @@ def test_generation_stops_half_way_and_resumes_to_exactly_the_requested_count(pi
     source_digest = digest(annotated)
     output = tmp_path / "generated.hdf5"
     command = [
-        sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", "generate", "--task", MIMIC_TASK, "--input_file",
-        annotated, "--output_file", output, "--num_envs", NUM_ENVS, "--generation_num_trials", 3,
+        sys.executable,
+        "-m",
+        "isaaclab_mimic_tasks.cli.main",
+        "generate",
+        "--task",
+        MIMIC_TASK,
+        "--input_file",
+        annotated,
+        "--output_file",
+        output,
+        "--num_envs",
+        NUM_ENVS,
+        "--generation_num_trials",
+        3,
     ]
     # Ctrl-C once the first demo is written (the progress bar shows 1/3)
     process = subprocess.Popen(list(map(str, command)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -155,8 +195,19 @@ def test_same_seed_same_generated_actions(pipeline_dir, tmp_path):
     """The pipeline generated 2 demos with seed 0 and 2 envs; a fresh run with the same settings repeats them."""
     output = tmp_path / "again.hdf5"
     result = cli(
-        "generate", "--task", MIMIC_TASK, "--input_file", pipeline_dir / "datasets" / "annotated.hdf5",
-        "--output_file", output, "--num_envs", NUM_ENVS, "--generation_num_trials", 2, "--seed", 0,
+        "generate",
+        "--task",
+        MIMIC_TASK,
+        "--input_file",
+        pipeline_dir / "datasets" / "annotated.hdf5",
+        "--output_file",
+        output,
+        "--num_envs",
+        NUM_ENVS,
+        "--generation_num_trials",
+        2,
+        "--seed",
+        0,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     expected = demo_actions(pipeline_dir / "datasets" / "generated.hdf5")
@@ -228,8 +279,16 @@ def test_generate_refuses_an_output_it_did_not_write(pipeline_dir, tmp_path):
     foreign = _copy(pipeline_dir, tmp_path, "source")
     before = digest(foreign)
     result = cli(
-        "generate", "--task", MIMIC_TASK, "--input_file", pipeline_dir / "datasets" / "annotated.hdf5",
-        "--output_file", foreign, "--generation_num_trials", 1, timeout=300,
+        "generate",
+        "--task",
+        MIMIC_TASK,
+        "--input_file",
+        pipeline_dir / "datasets" / "annotated.hdf5",
+        "--output_file",
+        foreign,
+        "--generation_num_trials",
+        1,
+        timeout=300,
     )
     assert result.returncode == 2 and "not written by" in result.stderr
     assert digest(foreign) == before

@@ -14,10 +14,9 @@ import time
 import h5py
 import numpy as np
 import pytest
-
 from conftest import cli
 
-pytestmark = pytest.mark.slow  # minutes: the full tier only (the fast tier: pytest -m 'not slow')
+pytestmark = pytest.mark.slow  # minutes: the full suite only (the quick check is pytest -m fast)
 
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
@@ -29,8 +28,19 @@ def annotated(tmp_path_factory):
     """2 scripted source demos, annotated."""
     out = tmp_path_factory.mktemp("ray_sources")
     source, annotated = out / "source.hdf5", out / "annotated.hdf5"
-    result = cli("record", "--task", TASK, "--teleop_device", "scripted", "--dataset_file", source, "--num_demos", 2,
-                 "--num_envs", 2)
+    result = cli(
+        "record",
+        "--task",
+        TASK,
+        "--teleop_device",
+        "scripted",
+        "--dataset_file",
+        source,
+        "--num_demos",
+        2,
+        "--num_envs",
+        2,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     result = cli("annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", annotated, "--auto")
     assert result.returncode == 0, result.stderr[-2000:]
@@ -54,16 +64,36 @@ def _merged(path) -> list[dict]:
     """Per demo of a merged file: its ``merged_from`` record, actions and source demos."""
     with h5py.File(path, "r") as f:
         return [
-            {**json.loads(demo.attrs["merged_from"]), "actions": demo["actions"][()],
-             "source_demos": json.loads(demo.attrs["mimic_source_demos"])}
+            {
+                **json.loads(demo.attrs["merged_from"]),
+                "actions": demo["actions"][()],
+                "source_demos": json.loads(demo.attrs["mimic_source_demos"]),
+            }
             for demo in (f[f"data/demo_{i}"] for i in range(len(f["data"])))
         ]
 
 
 def _generate_on_ray(annotated, output, trials, address, **popen):
-    args = [sys.executable, "-m", "isaaclab_mimic_tasks.cli.main", "generate", "--task", MIMIC_TASK, "--input_file",
-            str(annotated), "--output_file", str(output), "--num_envs", str(NUM_ENVS), "--generation_num_trials",
-            str(trials), "--ray", address, "--workers", "2"]
+    args = [
+        sys.executable,
+        "-m",
+        "isaaclab_mimic_tasks.cli.main",
+        "generate",
+        "--task",
+        MIMIC_TASK,
+        "--input_file",
+        str(annotated),
+        "--output_file",
+        str(output),
+        "--num_envs",
+        str(NUM_ENVS),
+        "--generation_num_trials",
+        str(trials),
+        "--ray",
+        address,
+        "--workers",
+        "2",
+    ]
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
@@ -83,16 +113,28 @@ def test_two_workers_generate_the_requested_count_into_one_file_robomimic_reads(
     assert all(set(d["source_demos"]) == {"franka"} and len(d["source_demos"]["franka"]) == 4 for d in demos)
     with h5py.File(output, "r") as f:
         assert sorted(f["mask/train"][()].tolist() + f["mask/valid"][()].tolist()) == sorted(
-            name.encode() for name in f["data"])
+            name.encode() for name in f["data"]
+        )
         stats = json.loads(f["data"].attrs["mimic_generation"])
         assert stats["demos"] == 4 and stats["attempts"] >= 4
 
     keys = ["eef_pos", "eef_quat", "gripper_pos", "ketchup_pose", "basket_pose"]
     ObsUtils.initialize_obs_modality_mapping_from_dict({"low_dim": keys})
     dataset = SequenceDataset(
-        hdf5_path=str(output), obs_keys=keys, dataset_keys=("actions",), load_next_obs=False, frame_stack=1,
-        seq_length=10, pad_frame_stack=True, pad_seq_length=True, get_pad_mask=False, goal_mode=None,
-        hdf5_cache_mode=None, hdf5_use_swmr=True, hdf5_normalize_obs=False, filter_by_attribute="train",
+        hdf5_path=str(output),
+        obs_keys=keys,
+        dataset_keys=("actions",),
+        load_next_obs=False,
+        frame_stack=1,
+        seq_length=10,
+        pad_frame_stack=True,
+        pad_seq_length=True,
+        get_pad_mask=False,
+        goal_mode=None,
+        hdf5_cache_mode=None,
+        hdf5_use_swmr=True,
+        hdf5_normalize_obs=False,
+        filter_by_attribute="train",
     )
     assert dataset[0]["actions"].shape == (10, 7)
 

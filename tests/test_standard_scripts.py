@@ -25,7 +25,7 @@ from isaaclab_mimic_tasks.envs import task_ids
 # annotate_demos.py and generate_dataset.py (isaaclab_mimic.envs, then isaaclab_tasks), parse_env_cfg as
 # they call it, and train.py's robomimic lookup (`gym.spec(name).kwargs[f"robomimic_{algo}_cfg_entry_point"]`,
 # a "module:file.json" resolved next to the module, or a path). It never imports isaaclab_mimic_tasks.
-STAND_IN_SCRIPT = '''
+STAND_IN_SCRIPT = """
 import importlib
 import json
 import os
@@ -62,7 +62,7 @@ for task in sys.argv[1:]:
     }
 report["loader"] = type(isaaclab_tasks.__spec__.loader).__name__
 print("REPORT " + json.dumps(report))
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -150,13 +150,13 @@ def test_hook_adds_no_simulator_import_at_startup():
     assert added <= {"isaaclab_mimic_tasks_hook"}, added
 
 
-FAKE_STOCK = '''
+FAKE_STOCK = """
 import gymnasium as gym
 for task_id in ("Isaac-Desktop-Organizer-Franka-IK-Rel-v0", "Fake-Stock-{name}-v0"):
     gym.register(id=task_id, entry_point="{name}:Env", kwargs={{"env_cfg_entry_point": "{name}:EnvCfg"}})
-'''
+"""
 
-CHECK_REPLACEMENT = '''
+CHECK_REPLACEMENT = """
 import json, sys
 import gymnasium as gym
 import isaaclab_mimic_tasks_hook as hook
@@ -169,7 +169,7 @@ after_b = gym.spec("Isaac-Desktop-Organizer-Franka-IK-Rel-v0").kwargs["env_cfg_e
 report = {"after_a": after_a, "after_b": after_b, "stock_kept": "Fake-Stock-fake_stock_b-v0" in gym.registry}
 report["loader"] = type(fake_stock_a.__spec__.loader).__name__
 print("REPORT " + json.dumps(report))
-'''
+"""
 
 
 @pytest.mark.parametrize("disabled", [False, True], ids=["hook", "hook-disabled"])
@@ -253,7 +253,9 @@ def test_isaaclab_teleop_record_needs_a_source_checkout():
     assert isaaclab_cli, "the isaaclab console script of the wheel"
     result = subprocess.run(
         [isaaclab_cli, "teleop", "record", "--task", "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert "record_demos.py" in result.stdout + result.stderr
     assert "No such file or directory" in result.stdout + result.stderr

@@ -1,7 +1,8 @@
 """A person's recording session in a terminal, driven for real: ``mimic-tasks record`` on the organizer with the
-terminal keyboard (keys typed into a pseudo-terminal; the viewer window's keyboard: ``test_person_records.py``). The test closes the loop the way a person does: it reads the
-status line (step, end-effector position) and holds a key until the gripper is where it should be. The demo is
-saved, and replays to success; R discards an attempt, ESCAPE saves and quits."""
+terminal keyboard (keys typed into a pseudo-terminal; the viewer window's keyboard: ``test_person_records.py``).
+The test closes the loop the way a person does: it reads the status line (step, end-effector position) and holds
+a key until the gripper is where it should be. The demo is saved, and replays to success; R discards an attempt,
+ESCAPE saves and quits."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import termios
 import time
 
 import pytest
-
 from conftest import Session, cli
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
@@ -150,8 +150,18 @@ def check_saved_demo(path, targets) -> None:
 def test_terminal_keyboard_records_a_demo_that_replays(tmp_path, scene_targets):
     path = tmp_path / "terminal.hdf5"
     session = record_session(
-        ["--task", TASK, "--teleop_device", "terminal_keyboard", "--dataset_file", path, "--num_demos", "2",
-         "--seed", SEED],
+        [
+            "--task",
+            TASK,
+            "--teleop_device",
+            "terminal_keyboard",
+            "--dataset_file",
+            path,
+            "--num_demos",
+            "2",
+            "--seed",
+            SEED,
+        ],
         env={**os.environ, "DISPLAY": ""},  # no window anywhere
     )
     keys = TerminalKeys(session)

@@ -9,16 +9,19 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import types
 
 import h5py
 import numpy as np
 import pytest
 import torch
-
 from conftest import cli, digest
 from conftest import in_process_cli as in_process
-from isaaclab_mimic_tasks.learning.robomimic.normalization import NEAR_CONSTANT_STD, obs_normalization
+
+from isaaclab_mimic_tasks.learning.normalization import NEAR_CONSTANT_STD
+from isaaclab_mimic_tasks.learning.robomimic.normalization import obs_normalization
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 TASK_IDS = (TASK, "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0", "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0")
@@ -30,7 +33,19 @@ AGENTS = os.path.join(REPO, "source", "isaaclab_mimic_tasks", "tasks", "desktop_
 def dataset(tmp_path_factory):
     """Two scripted demos recorded with `mimic-tasks record`, split 1 train / 1 valid with `mimic-tasks split`."""
     path = tmp_path_factory.mktemp("train_play") / "demos.hdf5"
-    result = cli("record", "--task", TASK, "--teleop_device", "scripted", "--dataset_file", path, "--num_demos", 2, "--num_envs", 2)
+    result = cli(
+        "record",
+        "--task",
+        TASK,
+        "--teleop_device",
+        "scripted",
+        "--dataset_file",
+        path,
+        "--num_demos",
+        2,
+        "--num_envs",
+        2,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     result = cli("split", "--dataset", path, "--ratio", 0.5)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -57,6 +72,7 @@ def trained(dataset, tmp_path_factory):
 # -- configs and registration ---------------------------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_registered_configs_resolve_like_isaac_lab_train_script():
     """`robomimic_<algo>_cfg_entry_point` is a "module:file.json" string; resolved as train.py does, it is a robomimic
     config whose observation keys the recorded datasets have."""
@@ -78,18 +94,30 @@ def test_registered_configs_resolve_like_isaac_lab_train_script():
             # (`mimic-tasks train` uses mask/train and mask/valid where the file has them)
             assert (config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key) == (None, None)
             assert not config.experiment.validate
-            assert set(config.all_obs_keys) <= {"eef_pos", "eef_quat", "gripper_pos", "joint_pos", "joint_vel",
-                                                "ketchup_pose", "basket_pose", "orange_juice_pose", "cream_cheese_pose"}
+            assert set(config.all_obs_keys) <= {
+                "eef_pos",
+                "eef_quat",
+                "gripper_pos",
+                "joint_pos",
+                "joint_vel",
+                "ketchup_pose",
+                "basket_pose",
+                "orange_juice_pose",
+                "cream_cheese_pose",
+            }
 
 
 # -- training -------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_training_writes_checkpoint_with_train_split_normalization(trained, dataset):
     import robomimic.utils.file_utils as FileUtils
 
-    assert len(trained.train_loss) == 2 and len(trained.valid_loss) == 2
-    assert all(np.isfinite(trained.train_loss + trained.valid_loss))
+    assert [epoch for epoch, _ in trained.losses] == [1, 2] and [epoch for epoch, _ in trained.valid_losses] == [1, 2]
+    assert (
+        trained.loss_unit == "epoch" and np.isfinite([loss for _, loss in trained.losses + trained.valid_losses]).all()
+    )
     assert trained.seconds > 0 and os.path.basename(trained.checkpoint) == "model_epoch_2.pth"
     checkpoint = torch.load(trained.checkpoint, map_location="cpu", weights_only=True)
     stats = checkpoint["action_normalization_stats"]
@@ -106,7 +134,7 @@ def test_training_writes_checkpoint_with_train_split_normalization(trained, data
     np.testing.assert_allclose(stats["max"], np.full(7, factor), rtol=1e-6)
     np.testing.assert_allclose(stats["min"], np.full(7, -factor), rtol=1e-6)
     assert (stats["norm_factor_min"], stats["norm_factor_max"]) == pytest.approx((-factor, factor))
-    assert trained.norm_factors == pytest.approx((-factor, factor))
+    assert trained.details["norm_factors"] == pytest.approx((-factor, factor))
     # observations (on by default; robomimic 0.3's own option refuses a validation split): robomimic's mean and
     # std (+1e-3) over the train demos only; a dimension constant there is centred, not scaled (std 1)
     obs_stats = checkpoint["obs_normalization_stats"]
@@ -126,6 +154,7 @@ def test_training_writes_checkpoint_with_train_split_normalization(trained, data
     assert type(policy.policy).__name__ == "BC_RNN"
 
 
+@pytest.mark.fast
 def test_a_near_constant_observation_is_centred_not_scaled(tmp_path):
     """An observation dimension that barely varies over the train demos (an idle hand's fingers, Mimic's noise on an
     idle wrist) gets std 1: scaled by its own tiny std, a rollout's small drift reached 50 std and fed back into
@@ -146,6 +175,7 @@ def test_a_near_constant_observation_is_centred_not_scaled(tmp_path):
     assert abs((0.25 - stats["mean"][0, 1]) / stats["std"][0, 1]) < 0.1
 
 
+@pytest.mark.fast
 def test_training_writes_tensorboard_events(trained):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
@@ -154,7 +184,7 @@ def test_training_writes_tensorboard_events(trained):
     accumulator = EventAccumulator(os.path.dirname(events[0]))
     accumulator.Reload()
     losses = [e.value for e in accumulator.Scalars("Train/Loss")]
-    np.testing.assert_allclose(losses, trained.train_loss, rtol=1e-5)
+    np.testing.assert_allclose(losses, [loss for _, loss in trained.losses], rtol=1e-5)
     assert [e.step for e in accumulator.Scalars("Valid/Loss")] == [1, 2]
     assert json.load(open(os.path.join(trained.run_dir, "config.json")))["train"]["num_epochs"] == 2
 
@@ -175,8 +205,21 @@ def test_observation_normalization_off_and_from_the_config(dataset, tmp_path):
     config_path = tmp_path / "bc_normalize_obs.json"
     config_path.write_text(json.dumps(config))
     for name, extra, normalized in (("raw", [], False), ("config", ["--config", config_path], True)):
-        result = cli("train", "--task", TASK, "--algo", "bc", "--dataset", dataset, "--log_dir", tmp_path / name,
-                     "--epochs", 1, "--no-normalize_observations", *extra)
+        result = cli(
+            "train",
+            "--task",
+            TASK,
+            "--algo",
+            "bc",
+            "--dataset",
+            dataset,
+            "--log_dir",
+            tmp_path / name,
+            "--epochs",
+            1,
+            "--no-normalize_observations",
+            *extra,
+        )
         assert result.returncode == 0, result.stderr[-3000:]
         (path,) = glob.glob(str(tmp_path / name / TASK / "*" / "*" / "models" / "model_epoch_1.pth"))
         checkpoint = torch.load(path, map_location="cpu", weights_only=True)
@@ -186,6 +229,7 @@ def test_observation_normalization_off_and_from_the_config(dataset, tmp_path):
 # -- the policy and the rollout loop (no simulator) -------------------------------------------------------------
 
 
+@pytest.mark.fast
 def test_policy_matches_robomimic_and_keeps_one_rnn_state_per_env(trained, dataset):
     """Batched output = robomimic's own RolloutPolicy, denormalized; an env reset later starts its own sequence."""
     import robomimic.utils.file_utils as FileUtils
@@ -206,7 +250,9 @@ def test_policy_matches_robomimic_and_keeps_one_rnn_state_per_env(trained, datas
             policy.reset(torch.tensor([1]))  # env 1 starts a new rollout at step 5, seeing the demo from its start
         batch = {k: torch.stack([v[t], v[t - offset if t >= offset else t]]) for k, v in obs.items()}
         actions = policy(batch)
-        expected = reference({k: v[t].numpy() for k, v in obs.items()}) * normalization.half_range + normalization.center
+        expected = (
+            reference({k: v[t].numpy() for k, v in obs.items()}) * normalization.half_range + normalization.center
+        )
         np.testing.assert_allclose(actions[0].numpy(), expected, atol=1e-5)
         first.append(actions[0])
         second.append(actions[1])
@@ -248,6 +294,7 @@ class _ZeroPolicy:
 SUCCESS_TERM = types.SimpleNamespace(func=lambda env: env.t >= 3, params={})
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "num_envs, num_rollouts, fail_ids, horizon, expected",
     [
@@ -281,6 +328,7 @@ def _one_or_two_lines(stderr: str) -> bool:
     return 1 <= len(stderr.strip().splitlines()) <= 2 and "Traceback" not in stderr
 
 
+@pytest.mark.fast
 def test_train_on_dataset_without_a_config_obs_key(dataset, tmp_path, capsys):
     path = tmp_path / "no_basket.hdf5"
     shutil.copyfile(dataset, path)
@@ -288,13 +336,16 @@ def test_train_on_dataset_without_a_config_obs_key(dataset, tmp_path, capsys):
         for demo in f["data"].values():
             del demo["obs/basket_pose"]
     before = digest(path)
-    code, err = in_process(capsys, "train", "--task", TASK, "--algo", "bc_rnn", "--dataset", path, "--log_dir", tmp_path)
+    code, err = in_process(
+        capsys, "train", "--task", TASK, "--algo", "bc_rnn", "--dataset", path, "--log_dir", tmp_path
+    )
     assert code == 2 and _one_or_two_lines(err), err
     assert "basket_pose" in err and "bc_rnn_low_dim.json" in err and "--config" in err
     assert digest(path) == before
     assert not (tmp_path / TASK).exists()
 
 
+@pytest.mark.fast
 def test_train_without_masks(dataset, tmp_path, capsys):
     """A config that filters on masks names the fix when the file has none."""
     path = tmp_path / "no_masks.hdf5"
@@ -306,7 +357,18 @@ def test_train_without_masks(dataset, tmp_path, capsys):
     config["experiment"]["validate"] = True
     (tmp_path / "filtering.json").write_text(json.dumps(config))
     before = digest(path)
-    code, err = in_process(capsys, "train", "--task", TASK, "--dataset", path, "--log_dir", tmp_path, "--config", tmp_path / "filtering.json")
+    code, err = in_process(
+        capsys,
+        "train",
+        "--task",
+        TASK,
+        "--dataset",
+        path,
+        "--log_dir",
+        tmp_path,
+        "--config",
+        tmp_path / "filtering.json",
+    )
     assert code == 2 and _one_or_two_lines(err), err
     assert "mask/train" in err and "mimic-tasks split" in err
     assert digest(path) == before
@@ -333,11 +395,14 @@ def test_packaged_configs_train_on_a_file_without_masks(dataset, tmp_path):
         shape_meta = FileUtils.get_shape_metadata_from_dataset(str(path), all_obs_keys=config.all_obs_keys)
         trainset, validset = TrainUtils.load_data_for_training(config, obs_keys=shape_meta["all_obs_keys"])
         assert len(trainset.demos) == 2 and validset is None, algo
-    result = cli("train", "--task", TASK, "--algo", "bc", "--dataset", path, "--log_dir", tmp_path / "runs", "--epochs", 1)
+    result = cli(
+        "train", "--task", TASK, "--algo", "bc", "--dataset", path, "--log_dir", tmp_path / "runs", "--epochs", 1
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "on 2 demos" in result.stdout and "--norm_factor_min" in result.stdout
 
 
+@pytest.mark.fast
 def test_checkpoint_plays_in_robomimic_like_isaac_lab_play_script(trained, dataset):
     """Isaac Lab's robomimic/play.py hands robomimic's RolloutPolicy the whole policy group and undoes the action
     normalization with --norm_factor_min/max: with the factors `train` stores (and prints), that gives the actions
@@ -346,7 +411,9 @@ def test_checkpoint_plays_in_robomimic_like_isaac_lab_play_script(trained, datas
 
     from isaaclab_mimic_tasks.learning.robomimic.policy import load_policy
 
-    rollout_policy, checkpoint = FileUtils.policy_from_checkpoint(ckpt_path=trained.checkpoint, device=torch.device("cpu"))
+    rollout_policy, checkpoint = FileUtils.policy_from_checkpoint(
+        ckpt_path=trained.checkpoint, device=torch.device("cpu")
+    )
     stats = checkpoint["action_normalization_stats"]
     low, high = stats["norm_factor_min"], stats["norm_factor_max"]
     ours = load_policy(trained.checkpoint)
@@ -362,6 +429,7 @@ def test_checkpoint_plays_in_robomimic_like_isaac_lab_play_script(trained, datas
         np.testing.assert_allclose(ours({k: v[None] for k, v in obs.items()})[0].numpy(), play_py, atol=1e-5)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize(
     "args, phrase",
     [
@@ -376,16 +444,22 @@ def test_train_bad_flags(dataset, tmp_path, capsys, args, phrase):
     assert code == 2 and _one_or_two_lines(err) and phrase in err, err
 
 
+@pytest.mark.fast
 def test_play_bad_checkpoints(tmp_path, capsys):
     garbage = tmp_path / "garbage.pth"
     garbage.write_bytes(os.urandom(1000))
     not_robomimic = tmp_path / "other.pth"
     torch.save({"weights": torch.zeros(3)}, not_robomimic)
-    for path, phrase in ((tmp_path / "missing.pth", "does not exist"), (garbage, "cannot read"), (not_robomimic, "not a robomimic")):
+    for path, phrase in (
+        (tmp_path / "missing.pth", "does not exist"),
+        (garbage, "cannot read"),
+        (not_robomimic, "not a robomimic"),
+    ):
         code, err = in_process(capsys, "play", "--task", TASK, "--checkpoint", path)
         assert code == 2 and _one_or_two_lines(err) and phrase in err, err
 
 
+@pytest.mark.fast
 def test_export_config_writes_the_registered_config_to_edit(tmp_path, capsys):
     """`--export_config FILE` copies the one packaged config (there is no second copy in the repository), and
     refuses to overwrite; the copy trains as `--config`."""
@@ -398,3 +472,55 @@ def test_export_config_writes_the_registered_config_to_edit(tmp_path, capsys):
     code, err = in_process(capsys, "train", "--task", TASK, "--algo", "bc_rnn", "--export_config", path)
     assert code == 2 and "exists" in err
     assert not os.path.exists(os.path.join(REPO, "config", "robomimic"))
+
+
+# -- the policy-family registry ---------------------------------------------------------------------------------
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize(
+    "args, phrase",
+    [
+        (["--algo", "bc", "--steps", "3"], "--steps and --batch_size are for act and diffusion; robomimic trains"),
+        (
+            ["--algo", "act", "--epochs", "3", "--no-normalize_observations"],
+            "--epochs, --no-normalize_observations: for robomimic's bc and bc_rnn only; act and diffusion take --steps",
+        ),
+        (["--algo", "diffusion", "--name", "x"], "--name: for robomimic's bc and bc_rnn only"),
+    ],
+)
+def test_train_refuses_the_options_of_another_family(tmp_path, capsys, args, phrase):
+    """Each family lists the options it takes; `train` refuses the others before reading the dataset."""
+    code, err = in_process(capsys, "train", "--dataset", tmp_path / "not_read.hdf5", "--log_dir", tmp_path, *args)
+    assert code == 2 and _one_or_two_lines(err) and phrase in err, err
+    assert not os.listdir(tmp_path)
+
+
+@pytest.mark.fast
+def test_the_registry_imports_a_family_only_when_asked_and_families_not_each_other():
+    """Importing the registry imports no family; loading the families imports neither library; robomimic's family
+    and LeRobot's never import each other; a checkpoint goes to the family whose checkpoint it is."""
+    code = (
+        "import sys\n"
+        "from isaaclab_mimic_tasks.learning import families\n"
+        "def loaded(*names): return sorted(m for m in sys.modules if m.split('.')[0] in names)\n"
+        "assert not [m for m in sys.modules if '.learning.robomimic' in m or '.learning.lerobot' in m]\n"
+        "assert not loaded('robomimic', 'lerobot')\n"
+        "import isaaclab_mimic_tasks.learning.lerobot.family\n"
+        "assert not loaded('robomimic', 'lerobot'), loaded('robomimic', 'lerobot')\n"
+        "assert [f.name for f in families.policy_families()] == ['robomimic', 'lerobot']\n"
+        "assert not loaded('lerobot'), loaded('lerobot')\n"
+        "assert families.registered_algos() == ('bc', 'bc_rnn', 'act', 'diffusion')\n"
+        "assert families.policy_family('act').name == 'lerobot' and families.policy_family('bc').name == 'robomimic'\n"
+        "assert families.family_for_checkpoint('run/models/model_epoch_3.pth').name == 'robomimic'\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "ok" in result.stdout, result.stderr[-3000:]
+
+
+@pytest.mark.fast
+def test_a_folder_no_family_claims_is_a_one_line_error_naming_what_checkpoints_look_like(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("not a policy")
+    code, err = in_process(capsys, "play", "--task", TASK, "--checkpoint", tmp_path)
+    assert code == 2 and _one_or_two_lines(err) and "model_epoch_<N>.pth" in err and "config.json" in err, err

@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 import torch
 
-from isaaclab_mimic_tasks.datasets import video
-from isaaclab_mimic_tasks.datasets.video import VideoRecorder, enable_video, read_video, render_demo
-from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg, open_env, scripted_expert_class
+from isaaclab_mimic_tasks.datasets.demo_video import render_demo
+from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
+from isaaclab_mimic_tasks.errors import UserInputError
+from isaaclab_mimic_tasks.rendering import video
+from isaaclab_mimic_tasks.rendering.video import VideoRecorder, enable_video, read_video
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 WIDTH, HEIGHT = 160, 120
@@ -122,7 +124,7 @@ def test_gif_without_ffmpeg(tmp_path, monkeypatch):
 
 def test_first_render_prints_no_compiler_warning(tmp_path):
     """The first frame after a kernel-cache miss compiles the ray tracer's Warp module: no clang warning (and no CUDA
-    driver line) is printed (:func:`isaaclab_mimic_tasks.datasets.video.quiet_renderer_build`)."""
+    driver line) is printed (:func:`isaaclab_mimic_tasks.rendering.video.quiet_renderer_build`)."""
     import shutil
     import subprocess
     import sys
@@ -133,14 +135,18 @@ def test_first_render_prints_no_compiler_warning(tmp_path):
         shutil.copytree(shared, cache, ignore=shutil.ignore_patterns(f"wp_{video.RENDERER_MODULE}_*"))
     code = (
         "from isaaclab_mimic_tasks.warp_init import init_warp_quietly; init_warp_quietly();"
-        "from isaaclab_mimic_tasks.datasets.video import VideoRecorder, enable_video;"
+        "from isaaclab_mimic_tasks.rendering.video import VideoRecorder, enable_video;"
         "from isaaclab_mimic_tasks.envs import load_env_cfg, open_env;"
         f"cfg = enable_video(load_env_cfg({TASK!r}, num_envs=1), 32, 24);"
         f"env_cm = open_env({TASK!r}, num_envs=1, seed=0, env_cfg=cfg); env = env_cm.__enter__();"
         "print('FRAME', VideoRecorder(env, 'unused.mp4').render().shape); env_cm.__exit__(None, None, None)"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900, cwd=tmp_path,
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,
         env={**os.environ, "WARP_CACHE_PATH": str(cache)},
     )
     output = result.stdout + result.stderr

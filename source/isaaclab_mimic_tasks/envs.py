@@ -3,8 +3,10 @@
 A task declares in its gym registration (string entry points, nothing imported at registration):
 ``related_task_ids`` (its ``base``, ``play`` and ``mimic`` IDs, which share datasets and checkpoints),
 ``scripted_expert_entry_point``, ``robomimic_<algo>_cfg_entry_point`` and ``lerobot_<algo>_cfg_entry_point``
-(agent config files, ``module:file``); in its env cfg: ``teleop_devices``
-(Isaac Lab's ``DevicesCfg``), ``video_view`` (where the video camera looks) and its success term.
+(agent config files, ``module:file``); in its env cfg, a subclass of
+:class:`~isaaclab_mimic_tasks.tasks.common.TaskEnvCfg`: the task contract (``instruction``, ``end_effectors``,
+``record_success_steps``, ``placement``, ``video_view``, ``camera_views``, ``teleop_devices``, ``sim.physics``),
+checked by :func:`load_env_cfg`, and its success term.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "SuccessStreak",
     "UserInputError",
     "check_same_task",
+    "default_task",
     "load_env_cfg",
     "load_mimic_env_cfg",
     "scripted_expert_class",
@@ -63,6 +66,14 @@ def related_task(task: str, role: str) -> str:
     return related[role]
 
 
+def default_task(role: str = "base") -> str:
+    """The ``role`` ID (``base``, ``play`` or ``mimic``) of the default task
+    (:data:`isaaclab_mimic_tasks.tasks.DEFAULT_TASK`): what a command runs without ``--task``."""
+    from isaaclab_mimic_tasks.tasks import DEFAULT_TASK
+
+    return related_task(DEFAULT_TASK, role)
+
+
 def task_family(task: str) -> str:
     """The base task of an ID: its Mimic and Play variants share datasets and checkpoints with it.
 
@@ -80,12 +91,17 @@ def check_same_task(dataset_task: str, task: str, path: str) -> None:
 
 
 def load_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
-    """The registered env cfg of ``task`` for ``num_envs`` environments on ``device``."""
+    """The registered env cfg of ``task`` for ``num_envs`` environments on ``device``; a clear error naming the
+    contract fields it leaves unset (:func:`~isaaclab_mimic_tasks.tasks.common.check_task_contract`)."""
     _spec(task)
     from isaaclab_tasks.utils import parse_env_cfg
 
+    from isaaclab_mimic_tasks.tasks.common import check_task_contract
+
     with quiet_simulator():  # "[INFO]: Parsing configuration from ..."
-        return parse_env_cfg(task, device=device, num_envs=num_envs)
+        env_cfg = parse_env_cfg(task, device=device, num_envs=num_envs)
+    check_task_contract(env_cfg)
+    return env_cfg
 
 
 def load_mimic_env_cfg(task: str, num_envs: int = 1, device: str = "cpu"):
@@ -174,7 +190,7 @@ def open_env(
     """Create ``task`` (kit-less: ``launch_simulation`` starts nothing for Newton on the CPU) and close it after.
 
     Yields the unwrapped environment, already reset with ``seed``. ``launch_args`` go to ``launch_simulation``
-    (e.g. ``{"visualizer": ["newton_gl"]}`` from :func:`isaaclab_mimic_tasks.devices.viewer.enable_viewer`).
+    (e.g. ``{"visualizer": ["newton_gl"]}`` from :func:`isaaclab_mimic_tasks.rendering.viewer.enable_viewer`).
     """
     cfg = env_cfg if env_cfg is not None else load_env_cfg(task, num_envs, device)
     if seed is not None:

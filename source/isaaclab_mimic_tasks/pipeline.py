@@ -1,9 +1,10 @@
 """The whole recipe as one library function (``mimic-tasks pipeline``), with a report.
 
-record (scripted source demos) -> annotate (--auto) -> generate (Mimic, split train/valid) -> train (robomimic)
--> play (success rate over seeded rollouts), then a report folder: ``report.md`` (generation success rate,
-demos per minute, failures by subtask, training time, policy success rate), ``summary.json``, plots of the
-generation outcomes and the training loss, and a short video of one generated demo.
+record (scripted source demos) -> annotate (--auto) -> generate (Mimic, split train/valid) -> train (``--algo`` of
+any registered policy family) -> play (success rate over seeded rollouts), then a report folder: ``report.md``
+(generation success rate, demos per minute, failures by subtask, training time, policy success rate, each step
+as one command), ``summary.json``, plots of the generation outcomes and the training loss, and a short video of
+one generated demo.
 
 Every step writes into ``--output_dir``; rerunning with the same folder keeps the finished steps (a
 recorded or annotated file is reused, generation resumes, a finished training is reused).
@@ -16,13 +17,15 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 
+from isaaclab_mimic_tasks.envs import default_task
+
 
 @dataclass
 class PipelineSettings:
     """Sizes of each step; the defaults finish on a 2-core CPU in minutes with a policy worth looking at (about 100
     demos are what the packaged BC-RNN needs: ``docs/training.md``)."""
 
-    task: str = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
+    task: str = default_task("mimic")
     num_source_demos: int = 10
     generation_num_trials: int = 100
     num_envs: int = 10
@@ -60,13 +63,19 @@ def _count_demos(path: str) -> int:
 def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
     """Run every step into ``output_dir`` and write the report there; returns what the report says."""
     from isaaclab_mimic_tasks.datagen import annotate_dataset, generate_dataset, record_dataset
-    from isaaclab_mimic_tasks.envs import UserInputError, load_mimic_env_cfg, related_task
-    from isaaclab_mimic_tasks.learning.robomimic.train import train_policy
+    from isaaclab_mimic_tasks.envs import load_mimic_env_cfg, related_task
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.learning.families import policy_family
     from isaaclab_mimic_tasks.learning.rollouts import evaluate_checkpoint
 
     for name in ("num_source_demos", "generation_num_trials", "num_envs", "num_epochs", "num_rollouts", "horizon"):
         if getattr(settings, name) is not None and getattr(settings, name) < 1:
             raise UserInputError(f"--{name.replace('num_epochs', 'epochs')} must be at least 1")
+    family = policy_family(settings.algo)
+    train_options = {"epochs": settings.num_epochs} if settings.num_epochs else {}
+    if "seed" in family.options:
+        train_options["seed"] = settings.seed
+    family.check_options(train_options)  # before minutes of recording and generation
     task = settings.task
     load_mimic_env_cfg(task)
     base_task = related_task(task, "base")
@@ -78,14 +87,15 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
     train_dir = os.path.join(output_dir, "training")
     report = PipelineReport(settings=asdict(settings))
     s = settings
-    report.commands = [
-        f"mimic-tasks record --task {base_task} --teleop_device scripted --dataset_file {source} --num_demos {s.num_source_demos} --num_envs {s.num_envs} --seed {s.seed}",
-        f"mimic-tasks annotate --task {task} --auto --input_file {source} --output_file {annotated} --num_envs {s.num_envs}",
-        f"mimic-tasks generate --task {task} --input_file {annotated} --output_file {generated} --num_envs {s.num_envs} --generation_num_trials {s.generation_num_trials} --seed {s.seed}",
+    commands = [
+        f"mimic-tasks record --task {base_task} --teleop_device scripted --dataset_file {source}"
+        f" --num_demos {s.num_source_demos} --num_envs {s.num_envs} --seed {s.seed}",
+        f"mimic-tasks annotate --task {task} --auto --input_file {source} --output_file {annotated}"
+        f" --num_envs {s.num_envs}",
+        f"mimic-tasks generate --task {task} --input_file {annotated} --output_file {generated}"
+        f" --num_envs {s.num_envs} --generation_num_trials {s.generation_num_trials} --seed {s.seed}",
         f"mimic-tasks train --task {base_task} --algo {s.algo} --dataset {generated}"
-        + (f" --epochs {s.num_epochs}" if s.num_epochs else ""),
-        f"mimic-tasks play --task {base_task} --checkpoint <checkpoint> --num_rollouts {s.num_rollouts} --num_envs {min(s.num_envs, s.num_rollouts)}"
-        + (f" --horizon {s.horizon}" if s.horizon else ""),
+        + "".join(f" --{name} {value}" for name, value in train_options.items()),
     ]
 
     def timed(name, fn, *args, **kwargs):
@@ -103,9 +113,7 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
             reasons = "; ".join(f"{name}: {why}" for name, why in list(skipped.items())[:3])
             raise UserInputError(f"no source demo of {source} could be annotated ({reasons}); nothing to generate from")
     report.annotated_demos = _count_demos(annotated)
-    stats = timed(
-        "generate", generate_dataset, task, annotated, generated, s.num_envs, s.generation_num_trials, s.seed
-    )
+    stats = timed("generate", generate_dataset, task, annotated, generated, s.num_envs, s.generation_num_trials, s.seed)
     report.generation = asdict(stats) | {
         "success_rate": stats.success_rate,
         "demos_per_minute": stats.demos_per_minute,
@@ -114,20 +122,30 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
 
     checkpoint = _finished_checkpoint(train_dir)
     if checkpoint is None:
-        result = timed("train", train_policy, base_task, s.algo, generated, train_dir, num_epochs=s.num_epochs, seed=s.seed)
+        result = timed("train", family.train, base_task, s.algo, generated, train_dir, train_options)
+        if result.interrupted:
+            raise KeyboardInterrupt  # what was saved is in the run folder; a rerun trains again
+        if not result.checkpoint:
+            raise UserInputError(f"training {s.algo} wrote no checkpoint (see {result.run_dir})")
         checkpoint = result.checkpoint
-        report.training = {
-            "checkpoint": checkpoint, "train_loss": result.train_loss, "valid_loss": result.valid_loss,
-            "seconds": result.seconds, "run_dir": result.run_dir,
-        }
+        report.training = asdict(result)
         with open(os.path.join(train_dir, "pipeline_training.json"), "w") as f:
             json.dump(report.training, f)
     else:
         with open(os.path.join(train_dir, "pipeline_training.json")) as f:
             report.training = json.load(f)
+    report.commands = commands + [
+        f"mimic-tasks play --task {base_task} --checkpoint {checkpoint} --num_rollouts {s.num_rollouts}"
+        f" --num_envs {min(s.num_envs, s.num_rollouts)}" + (f" --horizon {s.horizon}" if s.horizon else "")
+    ]
 
     policy = timed(
-        "play", evaluate_checkpoint, base_task, checkpoint, s.num_rollouts, num_envs=min(s.num_envs, s.num_rollouts),
+        "play",
+        evaluate_checkpoint,
+        base_task,
+        checkpoint,
+        s.num_rollouts,
+        num_envs=min(s.num_envs, s.num_rollouts),
         horizon=s.horizon,
     )
     report.policy = {"successes": policy.successes, "rollouts": policy.rollouts, "success_rate": policy.success_rate}
@@ -152,7 +170,7 @@ def write_report(report: PipelineReport, output_dir: str, task: str, generated: 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from isaaclab_mimic_tasks.datasets.video import render_demo
+    from isaaclab_mimic_tasks.datasets.demo_video import render_demo
 
     files = {
         "report": os.path.join(output_dir, "report.md"),
@@ -174,15 +192,18 @@ def write_report(report: PipelineReport, output_dir: str, task: str, generated: 
     fig.savefig(files["generation_plot"], dpi=100)
     plt.close(fig)
 
+    # training loss by epoch or step (the family's result says which)
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    train_loss = report.training.get("train_loss", [])
-    ax.plot(range(1, len(train_loss) + 1), train_loss, label="train")
-    if report.training.get("valid_loss"):
-        ax.plot(range(1, len(report.training["valid_loss"]) + 1), report.training["valid_loss"], label="valid")
-    ax.set_xlabel("epoch")
+    training = report.training
+    for key, label in (("losses", "train"), ("valid_losses", "valid")):
+        if training.get(key):
+            steps, values = zip(*training[key])
+            ax.plot(steps, values, label=label)
+    ax.set_xlabel(training.get("loss_unit", "epoch"))
     ax.set_ylabel("loss")
     ax.set_title(f"{report.settings['algo']} training loss")
-    ax.legend()
+    if training.get("losses"):
+        ax.legend()
     fig.tight_layout()
     fig.savefig(files["loss_plot"], dpi=100)
     plt.close(fig)
@@ -191,10 +212,14 @@ def write_report(report: PipelineReport, output_dir: str, task: str, generated: 
 
     failures = ", ".join(f"{k}: {v}" for k, v in gen["failures_by_subtask"].items()) or "none"
     by_eef = gen.get("failures_by_eef") or {}
-    eef_rows = [
-        f"| failures of end effector {eef} | {', '.join(f'{k}: {v}' for k, v in counts.items())} |"
-        for eef, counts in by_eef.items()
-    ] if len(by_eef) > 1 else []
+    eef_rows = (
+        [
+            f"| failures of end effector {eef} | {', '.join(f'{k}: {v}' for k, v in counts.items())} |"
+            for eef, counts in by_eef.items()
+        ]
+        if len(by_eef) > 1
+        else []
+    )
     policy = report.policy
     lines = [
         f"# Pipeline report: {report.settings['task']}",
@@ -203,12 +228,14 @@ def write_report(report: PipelineReport, output_dir: str, task: str, generated: 
         "|---|---|",
         f"| source demos (scripted expert) | {report.source_demos} |",
         f"| annotated demos | {report.annotated_demos} |",
-        f"| generated demos | {gen['demos']} of {gen['attempts']} attempts ({100 * gen['success_rate']:.0f}% success) |",
-        f"| generation speed | {gen['demos_per_minute']:.1f} demos/min, {gen['env_steps_per_second']:.1f} env-steps/s |",
+        f"| generated demos | {gen['demos']} of {gen['attempts']} attempts"
+        f" ({100 * gen['success_rate']:.0f}% success) |",
+        f"| generation speed | {gen['demos_per_minute']:.1f} demos/min,"
+        f" {gen['env_steps_per_second']:.1f} env-steps/s |",
         f"| generation failures by subtask | {failures} |",
         *eef_rows,
-        f"| training ({report.settings['algo']}) | {report.training.get('seconds', 0):.0f} s, "
-        f"final train loss {train_loss[-1] if train_loss else float('nan'):.4f} |",
+        f"| training ({report.settings['algo']}) | {training.get('seconds', 0):.0f} s, "
+        f"final train loss {training['losses'][-1][1] if training.get('losses') else float('nan'):.4f} |",
         f"| policy success rate | {policy['successes']}/{policy['rollouts']} ({100 * policy['success_rate']:.0f}%) |",
         "",
         "A generated demo counts only if the task is still solved for its last steps; a failed attempt is",

@@ -21,6 +21,21 @@ _ours: dict = {}  # gym ID -> EnvSpec registered by isaaclab_mimic_tasks.tasks
 _reported: set[str] = set()  # replaced IDs already named in the log
 
 
+AGENT_CFG_FILES = {
+    "robomimic_bc_cfg_entry_point": "robomimic/bc.json",
+    "robomimic_bc_rnn_cfg_entry_point": "robomimic/bc_rnn_low_dim.json",
+    "lerobot_act_cfg_entry_point": "lerobot/act.json",
+    "lerobot_diffusion_cfg_entry_point": "lerobot/diffusion.json",
+}
+"""The agent configs a task package ships in its ``agents/`` folder, by the gym kwarg that names them."""
+
+
+def agent_cfg_entry_points(package: str) -> dict[str, str]:
+    """The gym kwargs naming the agent configs of the task package ``package`` (``module:file``, resolved next to the
+    module, as Isaac Lab's ``robomimic/train.py`` reads them): one per file of :data:`AGENT_CFG_FILES`."""
+    return {key: f"{package}.agents:{file}" for key, file in AGENT_CFG_FILES.items()}
+
+
 def is_ours(spec) -> bool:
     """Whether a gym spec is one of this package's (its entry points are in a module of this package)."""
     references = (spec.entry_point, spec.kwargs.get("env_cfg_entry_point"))

@@ -42,7 +42,8 @@ def _gr1t2_builder(out_dir: pathlib.Path) -> pathlib.Path:
 ASSETS: dict[str, AssetSpec] = {
     # revision 4: visual meshes welded and decimated
     "panda": AssetSpec(
-        builder=_panda_builder, source_packages=("example-robot-data", "urdf-usd-converter", "fast-simplification"),
+        builder=_panda_builder,
+        source_packages=("example-robot-data", "urdf-usd-converter", "fast-simplification"),
         revision=4,
     ),
     "gr1t2": AssetSpec(

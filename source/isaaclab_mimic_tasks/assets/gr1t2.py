@@ -33,16 +33,29 @@ HELD_JOINT_KEYS = ("hip", "knee", "ankle", "waist", "head")
 ARM_JOINT_NAMES = [
     f"{side}_{joint}_joint"
     for side in ("left", "right")
-    for joint in ("shoulder_pitch", "shoulder_roll", "shoulder_yaw", "elbow_pitch", "wrist_yaw", "wrist_roll", "wrist_pitch")
+    for joint in (
+        "shoulder_pitch",
+        "shoulder_roll",
+        "shoulder_yaw",
+        "elbow_pitch",
+        "wrist_yaw",
+        "wrist_roll",
+        "wrist_pitch",
+    )
 ]
 """The 14 arm joints, left then right, in the stock task's order (the ones Pink IK drives)."""
 
 HAND_JOINT_NAMES = [
-    *[f"L_{f}_proximal_joint" for f in ("index", "middle", "pinky", "ring")], "L_thumb_proximal_yaw_joint",
-    *[f"R_{f}_proximal_joint" for f in ("index", "middle", "pinky", "ring")], "R_thumb_proximal_yaw_joint",
-    *[f"L_{f}_intermediate_joint" for f in ("index", "middle", "pinky", "ring")], "L_thumb_proximal_pitch_joint",
-    *[f"R_{f}_intermediate_joint" for f in ("index", "middle", "pinky", "ring")], "R_thumb_proximal_pitch_joint",
-    "L_thumb_distal_joint", "R_thumb_distal_joint",
+    *[f"L_{f}_proximal_joint" for f in ("index", "middle", "pinky", "ring")],
+    "L_thumb_proximal_yaw_joint",
+    *[f"R_{f}_proximal_joint" for f in ("index", "middle", "pinky", "ring")],
+    "R_thumb_proximal_yaw_joint",
+    *[f"L_{f}_intermediate_joint" for f in ("index", "middle", "pinky", "ring")],
+    "L_thumb_proximal_pitch_joint",
+    *[f"R_{f}_intermediate_joint" for f in ("index", "middle", "pinky", "ring")],
+    "R_thumb_proximal_pitch_joint",
+    "L_thumb_distal_joint",
+    "R_thumb_distal_joint",
 ]
 """The 22 hand joints in the stock action's (interleaved) order: the last 22 values of the 36-D action."""
 
@@ -179,10 +192,18 @@ def gr1t2_cfg():
                 armature=0.01,
             ),
             "hand_leaders": ImplicitActuatorCfg(
-                joint_names_expr=[HAND_LEADER_JOINTS], stiffness=200.0, damping=6.0, effort_limit_sim=10.0, armature=0.01
+                joint_names_expr=[HAND_LEADER_JOINTS],
+                stiffness=200.0,
+                damping=6.0,
+                effort_limit_sim=10.0,
+                armature=0.01,
             ),
             "hand_followers": ImplicitActuatorCfg(
-                joint_names_expr=[HAND_FOLLOWER_JOINTS], stiffness=0.0, damping=0.0, effort_limit_sim=10.0, armature=0.01
+                joint_names_expr=[HAND_FOLLOWER_JOINTS],
+                stiffness=0.0,
+                damping=0.0,
+                effort_limit_sim=10.0,
+                armature=0.01,
             ),
         },
         soft_joint_pos_limit_factor=1.0,

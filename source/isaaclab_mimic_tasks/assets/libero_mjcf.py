@@ -333,11 +333,13 @@ def mean_texture_color(texture: pathlib.Path | None, texcoords: np.ndarray) -> V
 def _quat_to_matrix(quat: Quat) -> np.ndarray:
     """Rotation matrix of a unit quaternion (w, x, y, z)."""
     w, x, y, z = quat
-    return np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
-        [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
-        [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
-    ])
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - w * z), 2 * (x * z + w * y)],
+            [2 * (x * y + w * z), 1 - 2 * (x * x + z * z), 2 * (y * z - w * x)],
+            [2 * (x * z - w * y), 2 * (y * z + w * x), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 def _round(value: float, decimals: int = _POS_DECIMALS) -> float:
@@ -351,5 +353,3 @@ def _round_vec(values) -> tuple[float, ...]:
 
 
 # -- USD authoring helpers -----------------------------------------------------------------------------
-
-

@@ -27,6 +27,7 @@ The output is deterministic (fixed authoring order, rounded values, no timestamp
 rebuild is byte-identical and the files diff cleanly. Use the result with
 ``isaaclab.sim.UsdFileCfg(usd_path=...)`` inside an ``isaaclab.assets.RigidObjectCfg``.
 """
+
 from __future__ import annotations
 
 import pathlib
@@ -39,10 +40,10 @@ from .libero_mjcf import (
     Box,
     ObjectSpec,
     mean_texture_color,
-    welded_mesh,
     object_mjcf_path,
     parse_mjcf_object,
     read_mujoco_msh,
+    welded_mesh,
 )
 from .visual_meshes import simplified_mesh
 

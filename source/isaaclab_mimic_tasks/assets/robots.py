@@ -29,7 +29,9 @@ def build_panda_usd(out_dir: pathlib.Path) -> pathlib.Path:
     if not urdf.is_file():
         from .cache import AssetSourceError
 
-        raise AssetSourceError(f"Panda URDF not found at {urdf}; run scripts/setup.sh (pip install {EXAMPLE_ROBOT_DATA})")
+        raise AssetSourceError(
+            f"Panda URDF not found at {urdf}; run scripts/setup.sh (pip install {EXAMPLE_ROBOT_DATA})"
+        )
     return convert_urdf(urdf, out_dir, packages={EXAMPLE_ROBOT_DATA: share})
 
 

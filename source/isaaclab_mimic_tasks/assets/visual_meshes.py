@@ -69,15 +69,23 @@ def simplify_visual_meshes(usd_path: pathlib.Path, max_triangles: int = MAX_VISU
         if counts.sum() - 2 * len(counts) <= max_triangles:  # triangles after fan triangulation
             continue
         indices = np.asarray(mesh.GetFaceVertexIndicesAttr().Get(), dtype=np.int64)
-        points, faces = simplified_mesh(np.asarray(mesh.GetPointsAttr().Get()), _triangles(counts, indices), max_triangles)
+        points, faces = simplified_mesh(
+            np.asarray(mesh.GetPointsAttr().Get()), _triangles(counts, indices), max_triangles
+        )
         spec = next(s for s in prim.GetPrimStack() if "points" in s.attributes)
         spec.attributes["points"].default = Vt.Vec3fArray.FromNumpy(points.astype(np.float32))
         for name, value in (("faceVertexCounts", np.full(len(faces), 3)), ("faceVertexIndices", faces.reshape(-1))):
-            attribute = spec.attributes[name] if name in spec.attributes else Sdf.AttributeSpec(
-                spec, name, Sdf.ValueTypeNames.IntArray
+            attribute = (
+                spec.attributes[name]
+                if name in spec.attributes
+                else Sdf.AttributeSpec(spec, name, Sdf.ValueTypeNames.IntArray)
             )
             attribute.default = Vt.IntArray.FromNumpy(value.astype(np.int32))
-        normals = Sdf.AttributeSpec(spec, "normals", Sdf.ValueTypeNames.Normal3fArray) if "normals" not in spec.attributes else spec.attributes["normals"]
+        normals = (
+            Sdf.AttributeSpec(spec, "normals", Sdf.ValueTypeNames.Normal3fArray)
+            if "normals" not in spec.attributes
+            else spec.attributes["normals"]
+        )
         normals.default = Vt.Vec3fArray.FromNumpy(vertex_normals(points, faces).astype(np.float32))
         if "extent" in spec.attributes:
             spec.attributes["extent"].default = Vt.Vec3fArray.FromNumpy(
@@ -86,8 +94,10 @@ def simplify_visual_meshes(usd_path: pathlib.Path, max_triangles: int = MAX_VISU
         changed_layers.add(spec.layer)
         for layer_spec in prim.GetPrimStack():  # per-vertex data may be authored in another layer than the points
             for name in list(layer_spec.attributes.keys()):
-                if (name == "normals" and layer_spec is not spec) or name.startswith("primvars:") and not name.startswith(
-                    ("primvars:displayColor", "primvars:displayOpacity")
+                if (
+                    (name == "normals" and layer_spec is not spec)
+                    or name.startswith("primvars:")
+                    and not name.startswith(("primvars:displayColor", "primvars:displayOpacity"))
                 ):
                     layer_spec.RemoveProperty(layer_spec.attributes[name])
                     changed_layers.add(layer_spec.layer)

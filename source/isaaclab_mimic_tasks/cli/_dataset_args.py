@@ -13,7 +13,7 @@ def add_dataset_argument(parser: argparse.ArgumentParser) -> None:
 
 def dataset_path(args: argparse.Namespace) -> str:
     """The dataset path given on the command line; a one-line error if none or two different ones."""
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     if args.path and args.dataset and args.path != args.dataset:
         raise UserInputError(f"two datasets given ({args.path} and --dataset {args.dataset}); pass one")

@@ -6,11 +6,15 @@ import argparse
 
 VIZ_CHOICES = ("none", "newton_gl", "newton", "kit", "newton_rtx", "rerun", "viser")
 """Isaac Lab's values; kit-less only ``newton_gl`` (alias ``newton``) opens a window, the others say why not
-(:func:`isaaclab_mimic_tasks.devices.viewer.resolve_viz`)."""
+(:func:`isaaclab_mimic_tasks.rendering.viewer.resolve_viz`)."""
 
 
 def add_viz_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--viz", "--visualizer", dest="viz", default="none", choices=VIZ_CHOICES,
+        "--viz",
+        "--visualizer",
+        dest="viz",
+        default="none",
+        choices=VIZ_CHOICES,
         help="newton_gl: show the scene in the Newton viewer window (needs a display; ESC closes it)",
     )

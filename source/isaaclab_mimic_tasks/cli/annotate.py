@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import argparse
 
+from isaaclab_mimic_tasks.envs import default_task
+
 from ._viz_args import add_viz_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0", help="Mimic task ID")
+    parser.add_argument("--task", default=default_task("mimic"), help="Mimic task ID")
     parser.add_argument("--input_file", default="./datasets/dataset.hdf5", help="recorded demos")
     parser.add_argument("--output_file", default="./datasets/annotated_dataset.hdf5", help="annotated demos")
     parser.add_argument(
-        "--auto", action="store_true",
+        "--auto",
+        action="store_true",
         help="subtask ends from the subtask_terms observations (without it: marked by hand in the viewer window)",
     )
     parser.add_argument("--num_envs", type=int, default=4, help="demos replayed at once")
-    parser.add_argument("--keymap", default=None, help="key map file (without --auto; default: config/teleop_keymap.toml)")
+    parser.add_argument(
+        "--keymap", default=None, help="key map file (without --auto; default: config/teleop_keymap.toml)"
+    )
     add_viz_argument(parser)
     # None: not given (manual annotation always opens the window; --auto replays without one)
     parser.set_defaults(viz=None)
@@ -29,7 +34,12 @@ def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.errors import UserInputError
 
     written, skipped = annotate_dataset(
-        args.task, args.input_file, args.output_file, args.num_envs, manual=not args.auto, keymap_path=args.keymap,
+        task=args.task,
+        input_file=args.input_file,
+        output_file=args.output_file,
+        num_envs=args.num_envs,
+        manual=not args.auto,
+        keymap_path=args.keymap,
         viz=args.viz,
     )
     for name, why in skipped.items():

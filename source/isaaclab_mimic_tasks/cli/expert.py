@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 
+from isaaclab_mimic_tasks.envs import default_task
+
 from ._viz_args import add_viz_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-IK-Rel-v0", help="gym task ID")
+    parser.add_argument("--task", default=default_task(), help="gym task ID")
     parser.add_argument("--num_episodes", type=int, default=4, help="episodes to run")
     parser.add_argument("--num_envs", type=int, default=4, help="environments stepped together")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first reset")

@@ -16,18 +16,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from isaaclab_mimic_tasks.datasets.lerobot_export import STATS_FLOOR, export_lerobot, require_lerobot
+    from isaaclab_mimic_tasks.learning.lerobot.export import STATS_FLOOR, export_lerobot
+    from isaaclab_mimic_tasks.learning.lerobot.gate import require_lerobot
 
     path = dataset_path(args)
     require_lerobot()
 
     export = export_lerobot(path, args.out, repo_id=args.repo_id, fps=args.fps)
-    print(f"wrote {export.root}: LeRobot dataset '{export.repo_id}', {export.episodes} episodes, {export.frames} frames"
-          f" at {export.fps} fps, splits {export.splits}")
+    print(
+        f"wrote {export.root}: LeRobot dataset '{export.repo_id}', {export.episodes} episodes, {export.frames} frames"
+        f" at {export.fps} fps, splits {export.splits}"
+    )
     print(f"  observation.state: {', '.join(export.state_keys)}")
     if export.environment_keys:
         print(f"  observation.environment_state: {', '.join(export.environment_keys)}")
     if export.floored_dims:
-        print(f"  statistics made safe to normalize by (near-constant states: not scaled; others: std and range at least"
-              f" {STATS_FLOOR:g}): {', '.join(export.floored_dims)}")
+        print(
+            f"  statistics made safe to normalize by (near-constant states: not scaled; others: std and range at least"
+            f" {STATS_FLOOR:g}): {', '.join(export.floored_dims)}"
+        )
     return 0

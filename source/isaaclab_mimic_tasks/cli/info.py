@@ -12,8 +12,9 @@ from ._dataset_args import add_dataset_argument, dataset_path
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_dataset_argument(parser)
     parser.add_argument(
-        "--demo", default=None, help="demo_N or N: that annotated demo's subtask end frames per end effector, its length"
-        " and success",
+        "--demo",
+        default=None,
+        help="demo_N or N: that annotated demo's subtask end frames per end effector, its length and success",
     )
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 

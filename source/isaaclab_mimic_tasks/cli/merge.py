@@ -14,6 +14,7 @@ def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.datasets.merge import merge_datasets
 
     count = merge_datasets(args.inputs, args.output)
-    print(f"wrote {args.output}: {count} demos from {len(args.inputs)} files (split it again: masks are not carried"
-          " over)")
+    print(
+        f"wrote {args.output}: {count} demos from {len(args.inputs)} files (split it again: masks are not carried over)"
+    )
     return 0

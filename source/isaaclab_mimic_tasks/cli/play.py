@@ -1,9 +1,9 @@
-"""``mimic-tasks play``: roll out a trained robomimic or LeRobot policy and print its success rate
+"""``mimic-tasks play``: roll out a trained policy of any registered policy family and print its success rate
 (:func:`isaaclab_mimic_tasks.learning.rollouts.evaluate_checkpoint`).
 
 Flags follow Isaac Lab's ``scripts/imitation_learning/robomimic/play.py``, plus ``--num_envs`` (rollouts side by
-side) and ``--video``; the normalization is read from the checkpoint (a robomimic ``.pth`` or a LeRobot
-``pretrained_model`` folder).
+side) and ``--video``; the family whose checkpoint it is loads it, normalization included
+(:func:`isaaclab_mimic_tasks.learning.families.family_for_checkpoint`).
 """
 
 from __future__ import annotations
@@ -11,18 +11,25 @@ from __future__ import annotations
 import argparse
 import os
 
+from isaaclab_mimic_tasks.envs import default_task
+
 from ._viz_args import add_viz_argument
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0", help="gym task ID")
+    parser.add_argument("--task", default=default_task("play"), help="gym task ID")
     parser.add_argument(
-        "--checkpoint", required=True,
-        help="model_epoch_<N>.pth (robomimic) or a pretrained_model folder (LeRobot) written by `mimic-tasks train`",
+        "--checkpoint",
+        required=True,
+        help="a checkpoint written by `mimic-tasks train` (e.g. model_epoch_<N>.pth, a pretrained_model folder)",
     )
     parser.add_argument("--num_rollouts", type=int, default=1, help="rollouts to count")
-    parser.add_argument("--num_envs", type=int, default=None, help="rollouts run side by side (default: min(num_rollouts, 4))")
-    parser.add_argument("--horizon", type=int, default=None, help="steps of a rollout (default: the task's episode length)")
+    parser.add_argument(
+        "--num_envs", type=int, default=None, help="rollouts run side by side (default: min(num_rollouts, 4))"
+    )
+    parser.add_argument(
+        "--horizon", type=int, default=None, help="steps of a rollout (default: the task's episode length)"
+    )
     parser.add_argument("--seed", type=int, default=101, help="seed of the env resets and of the policy's sampling")
     parser.add_argument("--num_success_steps", type=int, default=5, help="steps the success must hold")
     parser.add_argument(
@@ -36,18 +43,20 @@ def main(args: argparse.Namespace) -> int:
 
     video_path = None
     if args.video:
-        checkpoint = os.path.abspath(args.checkpoint)
-        if os.path.isdir(checkpoint):  # LeRobot: <run>/checkpoints/<step>/pretrained_model (`last` links a step)
-            checkpoint = os.path.realpath(checkpoint)
-            run_dir = os.path.dirname(os.path.dirname(os.path.dirname(checkpoint)))
-            name = f"step_{os.path.basename(os.path.dirname(checkpoint))}"
-        else:  # robomimic: <run>/models/model_epoch_<N>.pth
-            run_dir = os.path.dirname(os.path.dirname(checkpoint))
-            name = os.path.splitext(os.path.basename(checkpoint))[0]
+        from isaaclab_mimic_tasks.learning.families import family_for_checkpoint
+
+        run_dir, name = family_for_checkpoint(args.checkpoint).run_dir(args.checkpoint)
         video_path = os.path.join(run_dir, "videos", f"play_{name}_seed{args.seed}.mp4")
     stats = evaluate_checkpoint(
-        args.task, args.checkpoint, args.num_rollouts, args.num_envs, args.horizon, args.seed,
-        args.num_success_steps, video_path, args.viz,
+        args.task,
+        args.checkpoint,
+        args.num_rollouts,
+        args.num_envs,
+        args.horizon,
+        args.seed,
+        args.num_success_steps,
+        video_path,
+        args.viz,
     )
     if stats.video:
         print(f"video of environment 0: {stats.video}")

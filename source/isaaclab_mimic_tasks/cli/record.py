@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import argparse
 
+from isaaclab_mimic_tasks.envs import default_task
+
 from ._viz_args import add_viz_argument
 
 TELEOP_DEVICES = ("scripted", "keyboard", "terminal_keyboard", "spacemouse")
@@ -13,16 +15,20 @@ TELEOP_DEVICES = ("scripted", "keyboard", "terminal_keyboard", "spacemouse")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-IK-Rel-v0", help="gym task ID")
+    parser.add_argument("--task", default=default_task(), help="gym task ID")
     parser.add_argument(
-        "--teleop_device", default="scripted", metavar="|".join(TELEOP_DEVICES),
+        "--teleop_device",
+        default="scripted",
+        metavar="|".join(TELEOP_DEVICES),
         help="where actions come from: the scripted expert, the keyboard in the viewer window (with --viz "
         "newton_gl), the keyboard in this terminal, a SpaceMouse, or any other device the task's teleop_devices lists",
     )
     parser.add_argument("--dataset_file", default="./datasets/dataset.hdf5", help="HDF5 file to write")
     parser.add_argument("--num_demos", type=int, default=10, help="successful demos to record")
     parser.add_argument(
-        "--num_success_steps", type=int, default=None,
+        "--num_success_steps",
+        type=int,
+        default=None,
         help="steps the success must hold before a demo is kept (default: the task's, 10 for most)",
     )
     parser.add_argument("--num_envs", type=int, default=4, help="environments stepped together (scripted only)")
@@ -47,14 +53,27 @@ def main(args: argparse.Namespace) -> int:
         from isaaclab_mimic_tasks.datagen import record_dataset
 
         stats = record_dataset(
-            args.task, output, args.num_demos, args.num_envs, args.seed, args.num_success_steps, args.viz
+            task=args.task,
+            output=output,
+            num_demos=args.num_demos,
+            num_envs=args.num_envs,
+            seed=args.seed,
+            num_success_steps=args.num_success_steps,
+            viz=args.viz,
         )
     else:
         from isaaclab_mimic_tasks.datagen import record_teleop_dataset
 
         stats = record_teleop_dataset(
-            args.task, output, args.num_demos, args.teleop_device, args.viz, args.seed, args.num_success_steps,
-            args.keymap, args.max_steps,
+            task=args.task,
+            output=output,
+            num_demos=args.num_demos,
+            device=args.teleop_device,
+            viz=args.viz,
+            seed=args.seed,
+            num_success_steps=args.num_success_steps,
+            keymap_path=args.keymap,
+            max_steps=args.max_steps,
         )
     saved = f"to {output}" if stats.demos else "(nothing saved)"
     rate = f"{stats.env_steps_per_second:.1f} env-steps/s"

@@ -19,7 +19,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.datagen import replay_dataset
 
-    outcome = replay_dataset(args.dataset_file, args.task, args.select_episodes, args.num_envs, args.viz)
+    outcome = replay_dataset(
+        dataset_path=args.dataset_file,
+        task=args.task,
+        select=args.select_episodes,
+        num_envs=args.num_envs,
+        viz=args.viz,
+    )
     failed = [name for name, ok in outcome.items() if not ok]
     print(f"replayed {len(outcome)} demos: {len(outcome) - len(failed)} still succeed")
     if failed:

@@ -15,7 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     group = parser.add_argument_group("flags of Isaac Lab's scripts, accepted and not needed here")
     if command in STEPPING_COMMANDS:
         group.add_argument("--enable_pinocchio", action="store_true", help="ignored: Pink IK always works here")
-        group.add_argument("--headless", action="store_true", help="the default: a window opens only with --viz newton_gl")
+        group.add_argument(
+            "--headless", action="store_true", help="the default: a window opens only with --viz newton_gl"
+        )
         group.add_argument("--device", default=None, help="ignored: the tasks run on the CPU (Newton)")
     if command == "play":
         group.add_argument("--norm_factor_min", type=float, default=None, help="ignored: the checkpoint holds it")

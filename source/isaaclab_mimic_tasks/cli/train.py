@@ -1,123 +1,118 @@
-"""``mimic-tasks train``: train a robomimic 0.3 policy (BC, BC-RNN: :func:`isaaclab_mimic_tasks.learning.robomimic.train.train_policy`)
-or a LeRobot policy (ACT, diffusion: :func:`isaaclab_mimic_tasks.learning.lerobot.train.train_policy`) on a dataset."""
+"""``mimic-tasks train``: train a policy of any registered policy family on a dataset
+(:func:`isaaclab_mimic_tasks.learning.families.policy_family`: the family of ``--algo`` trains it)."""
 
 from __future__ import annotations
 
 import argparse
 import os
 
+from isaaclab_mimic_tasks.envs import default_task
+
+TRAIN_OPTIONS = {
+    "epochs": None,
+    "steps": None,
+    "batch_size": None,
+    "name": None,
+    "seed": None,
+    "config": None,
+    "normalize_training_actions": True,
+    "action_normalization": "global",
+    "normalize_observations": True,
+}
+"""The options handed to the family (their defaults: an option left at it is not given); a family refuses the
+ones it does not list in its ``options``."""
+
+
+def _taken_by(option: str) -> str:
+    """The registered families that take ``option`` (for the help)."""
+    from isaaclab_mimic_tasks.learning.families import policy_families
+
+    return ", ".join(family.name for family in policy_families() if option in family.options) or "none"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--task", default="Isaac-Desktop-Organizer-Franka-IK-Rel-v0", help="gym task ID")
-    parser.add_argument("--algo", default="bc_rnn", help="robomimic: bc, bc_rnn; LeRobot: act, diffusion")
+    from isaaclab_mimic_tasks.learning.families import policy_families
+
+    families = policy_families()
+    parser.add_argument("--task", default=default_task(), help="gym task ID")
+    algos = "; ".join(f"{family.name}: {', '.join(family.algos)}" for family in families)
+    parser.add_argument("--algo", default="bc_rnn", help=f"what to train ({algos})")
     parser.add_argument(
-        "--dataset", "--dataset_file", dest="dataset", default=None,
-        help="HDF5 dataset to train on (act, diffusion: also a LeRobot export folder)",
+        "--dataset",
+        "--dataset_file",
+        dest="dataset",
+        default=None,
+        help=f"dataset to train on ({'; '.join(f'{family.name}: {family.dataset_kinds}' for family in families)})",
     )
     parser.add_argument(
-        "--config", default=None, help="robomimic or LeRobot JSON config to use instead of the task's (see --export_config)"
+        "--config",
+        default=TRAIN_OPTIONS["config"],
+        help="the family's config file to use instead of the task's (see --export_config)",
     )
     parser.add_argument(
-        "--export_config", default=None, metavar="FILE", help="write the task's registered config for --algo to FILE (to edit) and exit"
+        "--export_config",
+        default=None,
+        metavar="FILE",
+        help="write the task's registered config for --algo to FILE (to edit) and exit",
     )
-    parser.add_argument("--name", default=None, help="experiment name (default: the config's experiment.name)")
     parser.add_argument(
-        "--log_dir", default=None,
-        help="runs go to ./logs/<log_dir>/<task>/<name>/<time>/ (default: robomimic, or lerobot for act and diffusion)",
+        "--name",
+        default=TRAIN_OPTIONS["name"],
+        help=f"experiment name ({_taken_by('name')}; default: the config's experiment.name)",
     )
-    parser.add_argument("--epochs", type=int, default=None, help="number of epochs (robomimic; default: the config's)")
-    parser.add_argument("--steps", type=int, default=None, help="training steps (act, diffusion; default: the config's)")
-    parser.add_argument("--batch_size", type=int, default=None, help="batch size (act, diffusion; default: the config's)")
-    parser.add_argument("--seed", type=int, default=None, help="training seed (default: the config's)")
+    parser.add_argument(
+        "--log_dir",
+        default=None,
+        help="runs go to ./logs/<log_dir>/<task>/... (default: the name of the --algo's policy family)",
+    )
+    for option, what in (("epochs", "number of epochs"), ("steps", "training steps"), ("batch_size", "batch size")):
+        parser.add_argument(
+            f"--{option}",
+            type=int,
+            default=TRAIN_OPTIONS[option],
+            help=f"{what} ({_taken_by(option)}; default: the config's)",
+        )
+    parser.add_argument("--seed", type=int, default=TRAIN_OPTIONS["seed"], help="training seed (default: the config's)")
     parser.add_argument(
         "--normalize_training_actions",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="map actions to [-1, 1] from the training split; stored in the checkpoint (default: on)",
+        default=TRAIN_OPTIONS["normalize_training_actions"],
+        help=f"map actions to [-1, 1] from the training split; stored in the checkpoint"
+        f" ({_taken_by('normalize_training_actions')}; default: on)",
     )
     parser.add_argument(
         "--action_normalization",
         choices=("global", "per_dimension"),
-        default="global",
+        default=TRAIN_OPTIONS["action_normalization"],
         help="global: one factor, what Isaac Lab's play.py undoes with --norm_factor_min/max (default);"
-        " per_dimension: each dimension's min and max",
+        f" per_dimension: each dimension's min and max ({_taken_by('action_normalization')})",
     )
     parser.add_argument(
         "--normalize_observations",
         action=argparse.BooleanOptionalAction,
-        default=True,
-        help="standardize observations per dimension from the training split; stored in the checkpoint (default: on)",
+        default=TRAIN_OPTIONS["normalize_observations"],
+        help="standardize observations per dimension from the training split; stored in the checkpoint"
+        f" ({_taken_by('normalize_observations')}; default: on)",
     )
 
 
 def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.errors import UserInputError
-    from isaaclab_mimic_tasks.learning.lerobot.train import ALGOS as LEROBOT_ALGOS
-    from isaaclab_mimic_tasks.learning.robomimic.config import ALGOS as ROBOMIMIC_ALGOS
+    from isaaclab_mimic_tasks.learning.families import policy_family
 
-    if args.algo not in ROBOMIMIC_ALGOS + LEROBOT_ALGOS:
-        raise UserInputError(f"unknown --algo '{args.algo}'; choose one of: {', '.join(ROBOMIMIC_ALGOS + LEROBOT_ALGOS)}")
-    if args.algo in LEROBOT_ALGOS:
-        return _train_lerobot(args)
-    from isaaclab_mimic_tasks.learning.robomimic.config import export_config
-    from isaaclab_mimic_tasks.learning.robomimic.train import train_policy
-
+    family = policy_family(args.algo)
     if args.export_config:
-        print(f"wrote {export_config(args.task, args.algo, args.export_config)}; train with --config {args.export_config}")
+        print(
+            f"wrote {family.export_config(args.task, args.algo, args.export_config)};"
+            f" train with --config {args.export_config}"
+        )
         return 0
     if not args.dataset:
-        raise UserInputError("no dataset given; pass --dataset FILE.hdf5")
-    if args.steps is not None or args.batch_size is not None:
-        raise UserInputError("--steps and --batch_size are for act and diffusion; robomimic trains --epochs")
-    result = train_policy(
-        args.task, args.algo, args.dataset, os.path.join("logs", args.log_dir or "robomimic", args.task), num_epochs=args.epochs,
-        seed=args.seed, config_path=args.config, name=args.name,
-        action_normalization=args.action_normalization if args.normalize_training_actions else None,
-        normalize_obs=args.normalize_observations,
-    )
-    valid = f", valid loss {result.valid_loss[-1]:.5f}" if result.valid_loss else ""
-    print(
-        f"trained {len(result.train_loss)} epochs in {result.seconds:.0f} s: train loss {result.train_loss[-1]:.5f}{valid};"
-        f" checkpoint {result.checkpoint}; tensorboard --logdir {os.path.join(result.run_dir, 'logs')}"
-    )
-    if result.norm_factors is not None:
-        low, high = result.norm_factors
-        print(f"Isaac Lab's robomimic/play.py: --norm_factor_min {low:.6g} --norm_factor_max {high:.6g}")
-    return 0
-
-
-def _train_lerobot(args: argparse.Namespace) -> int:
-    from isaaclab_mimic_tasks.errors import UserInputError
-    from isaaclab_mimic_tasks.learning.lerobot.train import format_command, registered_config_path, train_policy
-    from isaaclab_mimic_tasks.learning.robomimic.config import export_config
-
-    if args.export_config:
-        print(f"wrote {export_config(args.task, args.algo, args.export_config, registered_config_path)};"
-              f" train with --config {args.export_config}")
-        return 0
-    if not args.dataset:
-        raise UserInputError("no dataset given; pass --dataset FILE.hdf5 (or a LeRobot export folder)")
-    ignored = [flag for flag, value in (("--epochs", args.epochs), ("--name", args.name)) if value is not None]
-    ignored += [flag for flag, on in (("--no-normalize_training_actions", not args.normalize_training_actions),
-                                     ("--no-normalize_observations", not args.normalize_observations)) if on]
-    if ignored:
-        raise UserInputError(f"{', '.join(ignored)}: for robomimic's bc and bc_rnn only; act and diffusion take --steps"
-                             " (their normalization: the policy's normalization_mapping in --config)")
-    result = train_policy(
-        args.task, args.algo, args.dataset, os.path.join("logs", args.log_dir or "lerobot", args.task), steps=args.steps,
-        seed=args.seed, batch_size=args.batch_size, config_path=args.config,
-    )
-    loss = f", loss {result.losses[-1][1]:.4f} at step {result.losses[-1][0]}" if result.losses else ""
-    log = os.path.join(result.run_dir, "train.log")
-    if result.interrupted:
-        print(f"interrupted after {result.seconds:.0f} s{loss}; log {log}")
-        if result.checkpoint:
-            step = os.path.basename(os.path.dirname(os.path.realpath(result.checkpoint)))
-            print(f"checkpoint {result.checkpoint} (step {int(step)}); resume with: lerobot-train"
-                  f" --config_path={os.path.join(result.checkpoint, 'train_config.json')} --resume=true")
-        return 130
-    print(f"trained {args.algo} {result.steps} steps on {result.train_episodes} episodes in {result.seconds:.0f} s{loss};"
-          f" log {log}")
-    print(f"checkpoint {result.checkpoint}")
-    print(f"the same with LeRobot's CLI: {format_command(result.command)}")
-    return 0
+        raise UserInputError(f"no dataset given; pass --dataset {family.dataset_kinds}")
+    options = {name: getattr(args, name) for name, default in TRAIN_OPTIONS.items() if getattr(args, name) != default}
+    family.check_options(options)
+    output_dir = os.path.join("logs", args.log_dir or family.name, args.task)
+    result = family.train(args.task, args.algo, args.dataset, output_dir, options)
+    for line in family.train_summary(result):
+        print(line)
+    return 130 if result.interrupted else 0

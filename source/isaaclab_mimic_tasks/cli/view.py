@@ -17,6 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from isaaclab_mimic_tasks.datagen.browse import view_dataset
 
-    count = view_dataset(dataset_path(args), args.task, args.keymap)
+    count = view_dataset(dataset_path(args), task=args.task, keymap_path=args.keymap)
     print(f"viewed {dataset_path(args)} ({count} demos, unchanged)")
     return 0

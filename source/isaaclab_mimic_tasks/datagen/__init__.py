@@ -1,4 +1,5 @@
-"""Making demonstrations: record (scripted expert or a person with a teleop device), replay, annotate (Mimic's datagen_info), generate (Mimic).
+"""Making demonstrations: record (scripted expert or a person with a teleop device), replay, annotate (Mimic's
+datagen_info), generate (Mimic).
 
 Each step is a library function; ``mimic-tasks record|replay|annotate|generate|expert`` are thin commands
 over them. Imports are lazy: ``import isaaclab_mimic_tasks.datagen`` loads no simulator.

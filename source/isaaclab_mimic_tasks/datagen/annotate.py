@@ -65,14 +65,16 @@ def annotation_viz(manual: bool, viz: str | None = None) -> str:
     Manual annotation is done in the window, so ``viz`` may only be None (the default), ``newton_gl`` or ``newton``
     there; with ``--auto`` the replay is shown in the window if ``viz`` asks for it (default: none).
     """
-    from isaaclab_mimic_tasks.devices.viewer import resolve_viz
+    from isaaclab_mimic_tasks.rendering.viewer import resolve_viz
 
     if viz is None:
         return "newton_gl" if manual else "none"
     viz = resolve_viz(viz)
     if manual and viz == "none":
-        raise UserInputError("manual annotation marks subtask ends in the viewer window, so it cannot run with --viz "
-                             "none; drop --viz, or pass --auto to annotate from the subtask signals")
+        raise UserInputError(
+            "manual annotation marks subtask ends in the viewer window, so it cannot run with --viz "
+            "none; drop --viz, or pass --auto to annotate from the subtask signals"
+        )
     return viz
 
 
@@ -127,7 +129,7 @@ def annotate_dataset(
     env_cfg.recorders.dataset_filename = os.path.splitext(os.path.basename(staging))[0]
     env_cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_SUCCEEDED_ONLY
     skipped: dict[str, str] = {}
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer
 
     launch_args = enable_viewer(env_cfg, viz)
 
@@ -181,7 +183,7 @@ def _record_subtask_order(path: str, order: dict[str, list[str]]) -> None:
 
 def _marked_demos(env, input_file: str, names: list[str], order, keymap, skipped: dict[str, str]):
     """The person marks subtask ends in the window; returns the demos marked completely and their marks."""
-    from isaaclab_mimic_tasks.devices.viewer import open_viewer_window
+    from isaaclab_mimic_tasks.rendering.viewer import open_viewer_window
 
     from .browse import browse
 

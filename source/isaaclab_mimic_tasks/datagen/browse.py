@@ -32,7 +32,8 @@ def state_at(states: dict, index: int) -> dict:
 
 
 def frame_state(episode_data: dict, frame: int) -> dict:
-    """The scene before action ``frame`` of a loaded demo: its ``initial_state`` for frame 0, else ``states[frame - 1]``."""
+    """The scene before action ``frame`` of a loaded demo: its ``initial_state`` for frame 0,
+    else ``states[frame - 1]``."""
     if frame == 0:
         return episode_data["initial_state"]
     return state_at(episode_data["states"], frame - 1)
@@ -112,8 +113,15 @@ class Marks:
     done: list[str] = field(default_factory=list)
 
 
-def browse(env, dataset_path: str, names: list[str], window, keymap, order: dict[str, list[str]] | None = None,
-           marks: Marks | None = None) -> Marks:
+def browse(
+    env,
+    dataset_path: str,
+    names: list[str],
+    window,
+    keymap,
+    order: dict[str, list[str]] | None = None,
+    marks: Marks | None = None,
+) -> Marks:
     """Show ``names`` frame by frame in ``window`` until the last demo is left or the window is closed.
 
     With ``order`` (per end effector, the subtask signals in order) the person marks ends: ``mark_subtask_end``
@@ -127,8 +135,10 @@ def browse(env, dataset_path: str, names: list[str], window, keymap, order: dict
     selectable = [(eef, signal) for eef, signals in (order or {}).items() for signal in signals]
     keys = _Keys()
     steps = {
-        keymap.annotate["next_frame"]: 1, keymap.annotate["previous_frame"]: -1,
-        keymap.annotate["forward_10"]: 10, keymap.annotate["back_10"]: -10,
+        keymap.annotate["next_frame"]: 1,
+        keymap.annotate["previous_frame"]: -1,
+        keymap.annotate["forward_10"]: 10,
+        keymap.annotate["back_10"]: -10,
     }
 
     def on_press(key: str) -> None:
@@ -191,8 +201,9 @@ def browse(env, dataset_path: str, names: list[str], window, keymap, order: dict
     return marks
 
 
-def _browse_status(browser: DemoBrowser, index: int, count: int, selectable, selected: int, demo_marks,
-                   long: bool = False) -> str:
+def _browse_status(
+    browser: DemoBrowser, index: int, count: int, selectable, selected: int, demo_marks, long: bool = False
+) -> str:
     """Demo, frame, the selected subtask and the marks; ``long`` (the window's panel): also the end effector and the
     subtask signals at this frame (the terminal line keeps to 80 columns)."""
     parts = [f"{browser.name} ({index + 1}/{count})", f"frame {browser.frame}/{browser.num_frames - 1}"]
@@ -213,8 +224,9 @@ def view_dataset(dataset_path: str, task: str | None = None, keymap_path: str | 
     the number of demos it holds.
     """
     from isaaclab_mimic_tasks.devices.keymap import load_keymap
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer, open_viewer_window
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env, task_ids
+    from isaaclab_mimic_tasks.envs import open_env, task_ids
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer, open_viewer_window
 
     from .replay import replay_env_cfg, select_demos
 

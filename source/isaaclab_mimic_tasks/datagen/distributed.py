@@ -51,7 +51,7 @@ def _write_progress(path: str, stats: GenerationStats) -> None:
 
 def run_shard(task: str, input_file: str, shard_file: str, num_envs: int, count: int, seed: int, options: dict) -> dict:
     """Generate ``count`` demos into ``shard_file`` (resuming it), reporting progress beside it; returns its stats."""
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     from .generate import generate_dataset
 
@@ -59,8 +59,18 @@ def run_shard(task: str, input_file: str, shard_file: str, num_envs: int, count:
 
     def run():
         report = lambda stats: _write_progress(progress, stats)  # noqa: E731
-        return generate_dataset(task, input_file, shard_file, num_envs, count, seed=seed, split_ratio=None,
-                                on_demo=report, on_start=report, **options)
+        return generate_dataset(
+            task,
+            input_file,
+            shard_file,
+            num_envs,
+            count,
+            seed=seed,
+            split_ratio=None,
+            on_demo=report,
+            on_start=report,
+            **options,
+        )
 
     try:
         return asdict(run())
@@ -120,18 +130,23 @@ def generate_on_ray(
 
     from isaaclab_mimic_tasks.datasets import check_dataset, split_train_valid
     from isaaclab_mimic_tasks.datasets.merge import merge_datasets
-    from isaaclab_mimic_tasks.envs import VERBOSE_ENV_VAR, UserInputError, load_mimic_env_cfg
+    from isaaclab_mimic_tasks.envs import VERBOSE_ENV_VAR, load_mimic_env_cfg
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     if workers < 1 or num_envs < 1 or generation_num_trials < 1:
         raise UserInputError("--workers, --num_envs and --generation_num_trials must be at least 1")
     if generation_num_trials < workers:
-        raise UserInputError(f"--generation_num_trials ({generation_num_trials}) must be at least --workers ({workers})")
+        raise UserInputError(
+            f"--generation_num_trials ({generation_num_trials}) must be at least --workers ({workers})"
+        )
     load_mimic_env_cfg(task)  # a clear error for an unknown or non-Mimic ID, before any worker starts
     check_dataset(input_file, task=task, require_datagen_info=True)
     reason = unreachable_reason(address) if address else None
     if reason:
-        raise UserInputError(f"cannot reach Ray at {address} ({reason}); check --ray ADDRESS (`ray start --head` prints"
-                             " it; `ray status` on the head shows the cluster)")
+        raise UserInputError(
+            f"cannot reach Ray at {address} ({reason}); check --ray ADDRESS (`ray start --head` prints"
+            " it; `ray status` on the head shows the cluster)"
+        )
     input_file = os.path.abspath(input_file)
     folder = shard_dir(output_file)
     os.makedirs(folder, exist_ok=True)
@@ -142,13 +157,19 @@ def generate_on_ray(
     env_vars = {name: os.environ[name] for name in ("WARP_CACHE_PATH", VERBOSE_ENV_VAR) if name in os.environ}
     try:
         ray.init(
-            address=address, num_cpus=None if address else workers, log_to_driver=False,
-            runtime_env={"env_vars": env_vars}, include_dashboard=False, logging_level="ERROR",
+            address=address,
+            num_cpus=None if address else workers,
+            log_to_driver=False,
+            runtime_env={"env_vars": env_vars},
+            include_dashboard=False,
+            logging_level="ERROR",
         )
     except (ConnectionError, RuntimeError) as error:
         reason = " ".join(str(error).split())[:200]
-        raise UserInputError(f"cannot start or reach Ray at {address or 'this machine'} ({reason}); check --ray ADDRESS"
-                             " (`ray start --head` prints it)") from None
+        raise UserInputError(
+            f"cannot start or reach Ray at {address or 'this machine'} ({reason}); check --ray ADDRESS"
+            " (`ray start --head` prints it)"
+        ) from None
     start = time.perf_counter()
     try:
         remote = ray.remote(num_cpus=1, max_retries=max_retries)(run_shard)
@@ -183,8 +204,9 @@ def generate_on_ray(
     if short:
         raise UserInputError(f"shards {short} stopped short (--max_num_failures); rerun the same command to continue")
     provenance = [{"shard": k, "seed": seeds[k]} for k in range(workers)]
-    merge_datasets(shard_files, output_file, provenance, data_attrs={GENERATION_ATTR: json.dumps(asdict(total))},
-                   overwrite=True)
+    merge_datasets(
+        shard_files, output_file, provenance, data_attrs={GENERATION_ATTR: json.dumps(asdict(total))}, overwrite=True
+    )
     if split_ratio is not None:
         split_train_valid(output_file, ratio=split_ratio, seed=seed)
     return total

@@ -29,7 +29,7 @@ def run_expert_episodes(env, expert, num_episodes: int, max_steps: int | None = 
     success term fired. Environments reset automatically and start a new episode while more are needed; the
     first ``num_episodes`` episodes to end are counted.
     """
-    from isaaclab_mimic_tasks.devices.viewer import window_closed
+    from isaaclab_mimic_tasks.rendering.viewer import window_closed
 
     expert.reset()
     max_steps = max_steps or 10 * env.max_episode_length * (num_episodes // env.num_envs + 1)
@@ -57,8 +57,9 @@ def evaluate_expert(task: str, num_episodes: int, num_envs: int = 4, seed: int =
 
     ``viz="newton_gl"`` shows them in the viewer window; closing it stops early (the episodes ended count).
     """
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
-    from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg, open_env, scripted_expert_class
+    from isaaclab_mimic_tasks.envs import load_env_cfg, open_env, scripted_expert_class
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer
 
     if num_episodes < 1 or num_envs < 1:
         raise UserInputError("--num_episodes and --num_envs must be at least 1")

@@ -63,12 +63,13 @@ def recording_env_cfg(task: str, num_envs: int, output_path: str):
     return env_cfg, success_term
 
 
-def record_demos(env, expert, success_term, num_demos: int, num_success_steps: int, max_steps: int | None = None
-                 ) -> RecordStats:
+def record_demos(
+    env, expert, success_term, num_demos: int, num_success_steps: int, max_steps: int | None = None
+) -> RecordStats:
     """Drive every environment with ``expert`` (batched ``reset(env_ids)`` / ``advance()``) and export each
     demo that ends in a held success; ``max_steps`` ends the run after that many env steps."""
-    from isaaclab_mimic_tasks.devices.viewer import window_closed
     from isaaclab_mimic_tasks.envs import SuccessStreak
+    from isaaclab_mimic_tasks.rendering.viewer import window_closed
 
     expert.reset()
     streak = SuccessStreak(env, success_term)
@@ -99,10 +100,6 @@ def record_demos(env, expert, success_term, num_demos: int, num_success_steps: i
     return RecordStats(demos, attempts, steps=steps, seconds=time.perf_counter() - start, num_envs=env.num_envs)
 
 
-DEFAULT_RECORD_SUCCESS_STEPS = 10
-"""Steps the success must hold before a recorded demo is kept, for tasks that declare no ``record_success_steps``."""
-
-
 def record_dataset(
     task: str,
     output: str,
@@ -114,13 +111,14 @@ def record_dataset(
 ) -> RecordStats:
     """Record ``num_demos`` demos of ``task`` with its scripted expert into ``output`` (which must not exist).
 
-    ``num_success_steps`` defaults to the task's ``record_success_steps`` declaration (10 if it has none): the
+    ``num_success_steps`` defaults to the task's ``record_success_steps`` declaration: the
     settled tail a source demo ends with, which Mimic replays at the end of every generated demo.
     ``viz="newton_gl"`` shows the recording in the viewer window (closing it stops; finished demos are kept).
     """
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
     from isaaclab_mimic_tasks.datasets.io import publish, staging_path
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env, scripted_expert_class
+    from isaaclab_mimic_tasks.envs import open_env, scripted_expert_class
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer
 
     if num_demos < 1 or num_envs < 1 or (num_success_steps is not None and num_success_steps < 1):
         raise UserInputError("--num_demos, --num_envs and --num_success_steps must be at least 1")
@@ -133,7 +131,7 @@ def record_dataset(
     env_cfg, success_term = recording_env_cfg(task, num_envs, staging)
     launch_args = enable_viewer(env_cfg, viz)
     if num_success_steps is None:
-        num_success_steps = getattr(env_cfg, "record_success_steps", DEFAULT_RECORD_SUCCESS_STEPS)
+        num_success_steps = env_cfg.record_success_steps
     try:
         with open_env(task, num_envs=num_envs, seed=seed, env_cfg=env_cfg, launch_args=launch_args) as env:
             return record_demos(env, expert_class(env), success_term, num_demos, num_success_steps)

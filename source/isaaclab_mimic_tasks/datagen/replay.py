@@ -46,7 +46,7 @@ def replay_episodes(
     """
     from isaaclab.utils.datasets import HDF5DatasetFileHandler
 
-    from isaaclab_mimic_tasks.devices.viewer import window_closed
+    from isaaclab_mimic_tasks.rendering.viewer import window_closed
     from isaaclab_mimic_tasks.tasks.common.physics_monitor import physics_failures
 
     handler = HDF5DatasetFileHandler()
@@ -97,7 +97,7 @@ def replay_episodes(
 def select_demos(dataset_path: str, select: Sequence[int] | None, task: str | None = None) -> tuple[str, list[str]]:
     """The task recorded in ``dataset_path`` and the demo names to replay (all, or ``demo_<i>`` for ``select``)."""
     from isaaclab_mimic_tasks.datasets import check_dataset, dataset_task, demo_names, open_dataset
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     check_dataset(dataset_path, task=task)  # unreadable files, another task, NaN actions
     with open_dataset(dataset_path, task=task) as f:
@@ -122,8 +122,9 @@ def replay_dataset(
     """Replay the demos of ``dataset_path`` (all, or the indices ``select``) on ``task`` (default: the recorded
     one); returns whether each still ends in success. ``viz="newton_gl"``: in the viewer window (closing it
     stops the replay; the demos finished by then are returned)."""
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env
+    from isaaclab_mimic_tasks.envs import open_env
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer
 
     recorded_task, names = select_demos(dataset_path, select, task)
     task = task or recorded_task

@@ -1,7 +1,9 @@
 """Recording with a person in the loop: a teleop device drives one environment, the viewer window shows it.
 
 The device is built from the task's ``teleop_devices`` with Isaac Lab's factory (``create_teleop_device``, what
-``record_demos.py`` calls), so any device a task lists works here. A demo is kept once the success term held
+``record_demos.py`` calls), so any device a task lists works here; what the session needs to know of it (its
+``--teleop_device`` name, whether it reads the viewer window, a check before the simulator starts) its cfg declares
+(:class:`isaaclab_mimic_tasks.devices.TeleopDeviceCfg`). A demo is kept once the success term held
 ``num_success_steps`` steps; a time-out or a dropped object ends the attempt unsaved. Keys of the key map (and
 the SpaceMouse's right button) act between steps: ``discard`` drops the attempt and resets, ``switch_hand``
 changes the driven wrist of a bimanual robot, ``save_and_quit`` (ESCAPE; closing the window does the same)
@@ -20,15 +22,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .record import DEFAULT_RECORD_SUCCESS_STEPS, RecordStats
-
-TELEOP_DEVICE_ENTRIES = {
-    "keyboard": "newton_keyboard",
-    "terminal_keyboard": "terminal_keyboard",
-    "spacemouse": "spacemouse",
-}
-"""``mimic-tasks record --teleop_device`` name -> the task's ``teleop_devices`` entry. Stock ``keyboard`` entries
-are Isaac Lab's Kit keyboard (kept for its ``record_demos.py``); ours is listed as ``newton_keyboard``."""
+from .record import RecordStats
 
 
 @dataclass
@@ -74,15 +68,35 @@ class StatusLine:
             self.stream.flush()
 
 
-def _device_cfg(env_cfg, task: str, device: str):
+def _device_entry(env_cfg, task: str, device: str) -> tuple[str, dict]:
+    """The ``teleop_devices`` entry ``--teleop_device device`` names, and the task's devices; a one-line error
+    listing every device the task offers if it has no such one."""
+    from isaaclab_mimic_tasks.devices import find_teleop_device, teleop_device_names
     from isaaclab_mimic_tasks.errors import UserInputError
 
-    entry = TELEOP_DEVICE_ENTRIES.get(device, device)
-    devices = getattr(getattr(env_cfg, "teleop_devices", None), "devices", {}) or {}
-    if entry not in devices:
-        listed = [name for name, key in TELEOP_DEVICE_ENTRIES.items() if key in devices]
-        raise UserInputError(f"task '{task}' lists no {device} device (it has: {', '.join(listed) or 'none'})")
+    devices = env_cfg.teleop_devices.devices or {}
+    entry = find_teleop_device(devices, device)
+    if entry is None:
+        listed = ", ".join(teleop_device_names(devices)) or "none"
+        raise UserInputError(f"task '{task}' lists no {device} device (it has: {listed})")
     return entry, devices
+
+
+def _check_window(device: str, devices: dict, viz: str) -> None:
+    """A device that reads the viewer window needs ``--viz newton_gl``: a one-line error naming the task's devices
+    that do not, otherwise."""
+    from isaaclab_mimic_tasks.devices import teleop_device_names
+    from isaaclab_mimic_tasks.devices.teleop_cfg import declared
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.rendering.viewer import resolve_viz
+
+    if resolve_viz(viz) != "none":
+        return
+    windowless = [
+        name for name, entry in teleop_device_names(devices).items() if not declared(devices[entry]).needs_viewer_window
+    ]
+    hint = f" (without a display: --teleop_device {' or '.join(windowless)})" if windowless else ""
+    raise UserInputError(f"--teleop_device {device} reads keys in the viewer window: add --viz newton_gl{hint}")
 
 
 def record_teleop_dataset(
@@ -97,47 +111,44 @@ def record_teleop_dataset(
     max_steps: int | None = None,
 ) -> RecordStats:
     """Record ``num_demos`` demos of ``task`` driven by ``device`` into ``output`` (which must not exist); the stats
-count demos kept and attempts ended (kept, failed or discarded).
+    count demos kept and attempts ended (kept, failed or discarded).
 
-    ``viz="newton_gl"`` opens the viewer window (the ``keyboard`` device needs it). ``max_steps`` ends the
+    ``device`` is a ``--teleop_device`` name of the task's ``teleop_devices`` (``keyboard``: ours, in the viewer
+    window). ``viz="newton_gl"`` opens the viewer window (a device that reads it needs it). ``max_steps`` ends the
     session after that many env steps (demos kept so far are saved), for unattended runs.
     """
     from isaaclab_mimic_tasks.datasets.io import publish, staging_path
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer, open_viewer_window, resolve_viz
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env
+    from isaaclab_mimic_tasks.devices import KeyboardDeviceCfg, load_keymap
+    from isaaclab_mimic_tasks.devices.teleop_cfg import declared
+    from isaaclab_mimic_tasks.envs import open_env
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer, open_viewer_window
 
     from .record import recording_env_cfg
 
     if num_demos < 1 or (num_success_steps is not None and num_success_steps < 1):
         raise UserInputError("--num_demos and --num_success_steps must be at least 1")
-    if device == "keyboard" and resolve_viz(viz) == "none":
-        raise UserInputError(
-            "--teleop_device keyboard reads keys in the viewer window: add --viz newton_gl "
-            "(without a display: --teleop_device terminal_keyboard)"
-        )
     if os.path.exists(output):
         raise UserInputError(f"{output} exists; remove it or choose another --dataset_file")
-    if device == "spacemouse":
-        from isaaclab_mimic_tasks.devices.spacemouse import check_spacemouse
-
-        check_spacemouse()  # before the simulator starts
-    from isaaclab_mimic_tasks.devices.keymap import load_keymap
-
     keymap = load_keymap(keymap_path)  # a bad key map fails before the simulator starts
-    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     staging = staging_path(output)
     env_cfg, success_term = recording_env_cfg(task, 1, staging)
     # a person ends an attempt (success held, R), not a clock: Isaac Lab's teleop scripts do the same
     env_cfg.terminations.time_out = None
-    entry, devices = _device_cfg(env_cfg, task, device)
-    if hasattr(devices[entry], "keymap_path"):  # a keyboard reads the same key map ...
-        devices[entry].keymap_path = keymap_path
-        devices[entry].control_period = env_cfg.sim.dt * env_cfg.decimation  # ... and moves by the time a key is held
+    entry, devices = _device_entry(env_cfg, task, device)
+    device_cfg = devices[entry]
+    if declared(device_cfg).needs_viewer_window:
+        _check_window(device, devices, viz)
+    declared(device_cfg).check_before_start()  # e.g. no SpaceMouse connected: before the simulator starts
+    if isinstance(device_cfg, KeyboardDeviceCfg):  # a keyboard reads the same key map ...
+        device_cfg.keymap_path = keymap_path
+        device_cfg.control_period = env_cfg.sim.dt * env_cfg.decimation  # ... and moves by the time a key is held
     launch_args = enable_viewer(env_cfg, viz)
     if num_success_steps is None:
-        num_success_steps = getattr(env_cfg, "record_success_steps", DEFAULT_RECORD_SUCCESS_STEPS)
-    # a device that needs no window is made first: a missing SpaceMouse fails before the simulator starts
-    teleop = None if entry == TELEOP_DEVICE_ENTRIES["keyboard"] else _create_device(entry, devices)
+        num_success_steps = env_cfg.record_success_steps
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    # a device that needs no window is made first: one that is missing fails before the simulator starts
+    teleop = None if declared(device_cfg).needs_viewer_window else _create_device(entry, devices)
     try:
         with open_env(task, num_envs=1, seed=seed, env_cfg=env_cfg, launch_args=launch_args) as env:
             teleop = teleop or _create_device(entry, devices)
@@ -155,10 +166,11 @@ def _create_device(entry: str, devices: dict):
         return create_teleop_device(entry, devices)
 
 
-def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_success_steps: int,
-                 max_steps: int | None) -> RecordStats:
-    from isaaclab_mimic_tasks.devices.viewer import FramePacer
+def _run_session(
+    env, teleop, window, keymap, success_term, num_demos: int, num_success_steps: int, max_steps: int | None
+) -> RecordStats:
     from isaaclab_mimic_tasks.envs import SuccessStreak
+    from isaaclab_mimic_tasks.rendering.viewer import FramePacer
 
     flags = _Flags()
     retargeters = [r for r in getattr(teleop, "_retargeters", []) if hasattr(r, "switch_hand")]
@@ -190,7 +202,8 @@ def _run_session(env, teleop, window, keymap, success_term, num_demos: int, num_
 
     from isaaclab_mimic_tasks.tasks.common.mdp import eef_pos
 
-    end_effector = getattr(env.cfg, "end_effector", None)  # shown in the status where the task declares one
+    end_effectors = list(env.cfg.end_effectors.values())
+    end_effector = end_effectors[0] if len(end_effectors) == 1 else None  # its tool point in the status (one arm)
     streak = SuccessStreak(env, success_term)
     recorder = env.recorder_manager
     stats = RecordStats(0, 0, num_envs=1, step_period=step_period)
@@ -257,8 +270,16 @@ def _fired_terms(env) -> list[str]:
     return [name for name in manager.active_terms if bool(manager.get_term(name)[0])]
 
 
-def _status_text(stats: RecordStats, num_demos: int, num_success_steps: int, held: int, teleop, steps: int = 0,
-                 eef=None, long: bool = False) -> str:
+def _status_text(
+    stats: RecordStats,
+    num_demos: int,
+    num_success_steps: int,
+    held: int,
+    teleop,
+    steps: int = 0,
+    eef=None,
+    long: bool = False,
+) -> str:
     """The status: demos kept, this attempt's step, the success hold, the tool point, each gripper (the active hand
     marked ``*``). ``long``: the window panel's wording (one part a line, room for words)."""
     parts = [f"demos {stats.demos}/{num_demos}", f"step {steps}"]
@@ -275,7 +296,9 @@ def _status_text(stats: RecordStats, num_demos: int, num_success_steps: int, hel
         for i in order:
             side = retargeter.cfg.sides[i]
             name = side if long else side[0].upper()
-            hands.append(f"{name}{'*' if i == retargeter.active else ''} {'closed' if retargeter.closed[i] else 'open'}")
+            hands.append(
+                f"{name}{'*' if i == retargeter.active else ''} {'closed' if retargeter.closed[i] else 'open'}"
+            )
         target = retargeter.poses[retargeter.active][:3].tolist()  # the driven wrist's target (env frame)
         parts.append("target " + " ".join(f"{v:+.3f}" for v in target))
         parts.append(("hands (* driven): " if long else "") + " ".join(hands))

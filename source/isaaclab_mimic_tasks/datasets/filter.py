@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import h5py
 import numpy as np
 
-from isaaclab_mimic_tasks.envs import UserInputError
+from isaaclab_mimic_tasks.errors import UserInputError
 
 from .io import SOURCE_DEMOS_ATTR, atomic_output, demo_names, json_attr, mask_names, open_dataset
 
@@ -68,8 +68,10 @@ def select_demos(f: h5py.File, path: str, keep: DemoFilter) -> list[str]:
         if keep.source_demo is not None:
             sources = _source_demos(demo)
             if sources is None:
-                raise UserInputError(f"{path}/{name} does not say which source demos it was generated from"
-                                     f" ({SOURCE_DEMOS_ATTR}); --source_demo works on files written by `mimic-tasks generate`")
+                raise UserInputError(
+                    f"{path}/{name} does not say which source demos it was generated from"
+                    f" ({SOURCE_DEMOS_ATTR}); --source_demo works on files written by `mimic-tasks generate`"
+                )
             if keep.source_demo not in sources:
                 continue
         selected.append(name)
@@ -107,5 +109,7 @@ def filter_dataset(input_file: str | os.PathLike, output: str | os.PathLike, kee
                 data[target].attrs[FILTERED_FROM_ATTR] = json.dumps({"file": os.path.abspath(input_file), "demo": name})
             data.attrs["total"] = sum(int(data[name].attrs.get("num_samples", 0)) for name in renamed.values())
             for key in f["mask"] if "mask" in f else []:
-                out[f"mask/{key}"] = np.array([renamed[n] for n in mask_names(f[f"mask/{key}"]) if n in renamed], dtype="S")
+                out[f"mask/{key}"] = np.array(
+                    [renamed[n] for n in mask_names(f[f"mask/{key}"]) if n in renamed], dtype="S"
+                )
     return selected

@@ -16,8 +16,7 @@ from collections.abc import Iterator
 import h5py
 import numpy as np
 
-from isaaclab_mimic_tasks.envs import UserInputError, check_same_task
-
+from isaaclab_mimic_tasks.errors import UserInputError
 
 SOURCE_DEMOS_ATTR = "mimic_source_demos"
 """Attribute of a generated demo: the source demo Mimic used for each subtask, per end effector (JSON)."""
@@ -103,6 +102,8 @@ def open_dataset(path: str | os.PathLike, task: str | None = None) -> Iterator[h
         if not demo_names(f):
             raise UserInputError(f"{path} holds no demos (data/demo_N); record some first with `mimic-tasks record`")
         if task:
+            from isaaclab_mimic_tasks.envs import check_same_task  # imports gymnasium: only when a task is checked
+
             check_same_task(dataset_task(f), task, path)
         yield f
     except (OSError, RuntimeError) as error:

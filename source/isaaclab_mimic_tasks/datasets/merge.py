@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import h5py
 
-from isaaclab_mimic_tasks.envs import UserInputError
+from isaaclab_mimic_tasks.errors import UserInputError
 
 from .io import atomic_output, dataset_task, demo_names, open_dataset
 

@@ -9,7 +9,7 @@ import shutil
 import h5py
 import numpy as np
 
-from isaaclab_mimic_tasks.envs import UserInputError
+from isaaclab_mimic_tasks.errors import UserInputError
 
 from .io import _natural_key, _one_line, atomic_output, demo_names, mask_names, open_dataset
 from .validate import check_dataset

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import h5py
 import numpy as np
 
-from isaaclab_mimic_tasks.envs import UserInputError
+from isaaclab_mimic_tasks.errors import UserInputError
 
 from .io import demo_names, mask_names, open_dataset
 

@@ -6,13 +6,16 @@
 - :class:`BimanualWristRetargeter`: one Se3 device drives either wrist of a two-armed robot (the GR1T2).
 
 A task lists the ones it supports in its env cfg's ``teleop_devices``; the key map is ``config/teleop_keymap.toml``.
-The viewer window itself: :mod:`isaaclab_mimic_tasks.devices.viewer`.
+What a recording session needs to know of a device (its ``--teleop_device`` name, whether it reads the viewer window,
+a check before the simulator starts) its cfg declares on :class:`TeleopDeviceCfg`. The window keys the keyboard reads:
+:mod:`.window_keys`; the viewer window itself (panel, camera views): :mod:`isaaclab_mimic_tasks.rendering.viewer`.
 """
 
 from .keyboard import KeyboardDeviceCfg, NewtonKeyboard, NewtonKeyboardCfg, TerminalKeyboard, TerminalKeyboardCfg
 from .keymap import KeyMap, load_keymap
 from .retargeters import BimanualWristRetargeter, BimanualWristRetargeterCfg
 from .spacemouse import SpaceMouse, SpaceMouseCfg
+from .teleop_cfg import TeleopDeviceCfg, find_teleop_device, teleop_device_names
 
 __all__ = [
     "BimanualWristRetargeter",
@@ -24,6 +27,9 @@ __all__ = [
     "SpaceMouse",
     "SpaceMouseCfg",
     "TerminalKeyboard",
+    "TeleopDeviceCfg",
     "TerminalKeyboardCfg",
+    "find_teleop_device",
     "load_keymap",
+    "teleop_device_names",
 ]

@@ -22,14 +22,15 @@ import time
 from collections.abc import Callable
 
 import torch
-
-from isaaclab.devices import DeviceBase, DeviceCfg
+from isaaclab.devices import DeviceBase
 from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.errors import UserInputError
 
 from .keymap import MOTION_AXES, TERMINAL_SEQUENCES, KeyMap, load_keymap
 from .retargeters import build_retargeters
+from .teleop_cfg import TeleopDeviceCfg
+from .window_keys import WindowKeys, newton_visualizer
 
 
 class KeyCommand:
@@ -54,8 +55,14 @@ class KeyCommand:
     MAX_QUEUED_PRESSES = 10
     """Presses of one key waiting for a step, at most (a held terminal key repeats faster than 20 Hz)."""
 
-    def __init__(self, keymap: KeyMap, pos_step: float, rot_step: float, control_period: float | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        keymap: KeyMap,
+        pos_step: float,
+        rot_step: float,
+        control_period: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.keymap = keymap
         self.pos_step = pos_step
         self.rot_step = rot_step
@@ -141,7 +148,7 @@ class KeyCommand:
 
 
 @configclass
-class KeyboardDeviceCfg(DeviceCfg):
+class KeyboardDeviceCfg(TeleopDeviceCfg):
     """Shared settings of the keyboard devices. The step sizes are per env step: set them per task."""
 
     pos_sensitivity: float = 0.01
@@ -214,16 +221,14 @@ class NewtonKeyboard(_KeyboardDevice):
 
     def __init__(self, cfg: NewtonKeyboardCfg, retargeters=None):
         super().__init__(cfg, retargeters)
-        from .viewer import open_viewer_window
-
-        window = open_viewer_window()
-        if window is None:
+        visualizer = newton_visualizer()
+        if visualizer is None:
             raise UserInputError(
                 "the keyboard device reads keys from the viewer window: open it with --viz newton_gl "
                 "(or use --teleop_device terminal_keyboard)"
             )
-        window.listen(self.keys.press, self.keys.release)
-        self.window = window
+        self.window = WindowKeys(visualizer)
+        self.window.listen(self.keys.press, self.keys.release)
 
     def advance(self) -> torch.Tensor:
         self.window.pump_events()
@@ -236,6 +241,8 @@ class NewtonKeyboard(_KeyboardDevice):
 @configclass
 class NewtonKeyboardCfg(KeyboardDeviceCfg):
     class_type: type[DeviceBase] | str = "{DIR}.keyboard:NewtonKeyboard"
+    teleop_name: str | None = "keyboard"
+    needs_viewer_window: bool = True
 
 
 class TerminalKeyboard(_KeyboardDevice):
@@ -287,7 +294,7 @@ class TerminalKeyboard(_KeyboardDevice):
             for sequence, key in self._sequences:
                 if text.startswith(sequence) or text[0].lower() == sequence:  # shift+letter: the letter
                     self.keys.press_once(key)  # a terminal sends no release: each press is one step
-                    text = text[len(sequence):]
+                    text = text[len(sequence) :]
                     break
             else:
                 text = text[1:]  # a key the map does not use

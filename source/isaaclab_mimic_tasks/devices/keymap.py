@@ -17,27 +17,65 @@ DEFAULT_KEYMAP_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "..", 
 """The repository's ``config/teleop_keymap.toml`` (the package is installed in editable mode)."""
 
 MOTION_AXES = {
-    "x_plus": (0, 1.0), "x_minus": (0, -1.0), "y_plus": (1, 1.0), "y_minus": (1, -1.0),
-    "z_plus": (2, 1.0), "z_minus": (2, -1.0), "roll_plus": (3, 1.0), "roll_minus": (3, -1.0),
-    "pitch_plus": (4, 1.0), "pitch_minus": (4, -1.0), "yaw_plus": (5, 1.0), "yaw_minus": (5, -1.0),
+    "x_plus": (0, 1.0),
+    "x_minus": (0, -1.0),
+    "y_plus": (1, 1.0),
+    "y_minus": (1, -1.0),
+    "z_plus": (2, 1.0),
+    "z_minus": (2, -1.0),
+    "roll_plus": (3, 1.0),
+    "roll_minus": (3, -1.0),
+    "pitch_plus": (4, 1.0),
+    "pitch_minus": (4, -1.0),
+    "yaw_plus": (5, 1.0),
+    "yaw_minus": (5, -1.0),
 }
 """Motion action -> (index in the 6-D twist [x, y, z, roll, pitch, yaw], sign)."""
 COMMANDS = ("toggle_gripper", "switch_hand", "discard", "save_and_quit")
 ANNOTATE_COMMANDS = (
-    "next_frame", "previous_frame", "forward_10", "back_10", "mark_subtask_end", "next_subtask", "next_demo",
+    "next_frame",
+    "previous_frame",
+    "forward_10",
+    "back_10",
+    "mark_subtask_end",
+    "next_subtask",
+    "next_demo",
     "previous_demo",
 )
 
-VIEWER_KEYS = {"SPACE": "pauses the viewer", "PERIOD": "steps the paused viewer", "H": "hides the viewer's panels",
-               "F": "frames the scene", **{f"_{d}": "switches the camera view" for d in range(1, 10)}}
+VIEWER_KEYS = {
+    "SPACE": "pauses the viewer",
+    "PERIOD": "steps the paused viewer",
+    "H": "hides the viewer's panels",
+    "F": "frames the scene",
+    **{f"_{d}": "switches the camera view" for d in range(1, 10)},
+}
 """Keys the viewer window acts on itself: Newton's, and 1-9 for the task's camera views (ESCAPE closes the window:
 only ``save_and_quit`` may use it)."""
 
 _NAMED_SEQUENCES = {
-    "TAB": "\t", "RETURN": "\r", "ENTER": "\r", "BACKSPACE": "\x7f", "ESCAPE": "\x1b", "SPACE": " ",
-    "LEFT": "\x1b[D", "RIGHT": "\x1b[C", "UP": "\x1b[A", "DOWN": "\x1b[B", "HOME": "\x1b[H", "END": "\x1b[F",
-    "PAGEUP": "\x1b[5~", "PAGEDOWN": "\x1b[6~", "COMMA": ",", "PERIOD": ".", "MINUS": "-", "EQUAL": "=",
-    "SLASH": "/", "SEMICOLON": ";", "BRACKETLEFT": "[", "BRACKETRIGHT": "]",
+    "TAB": "\t",
+    "RETURN": "\r",
+    "ENTER": "\r",
+    "BACKSPACE": "\x7f",
+    "ESCAPE": "\x1b",
+    "SPACE": " ",
+    "LEFT": "\x1b[D",
+    "RIGHT": "\x1b[C",
+    "UP": "\x1b[A",
+    "DOWN": "\x1b[B",
+    "HOME": "\x1b[H",
+    "END": "\x1b[F",
+    "PAGEUP": "\x1b[5~",
+    "PAGEDOWN": "\x1b[6~",
+    "COMMA": ",",
+    "PERIOD": ".",
+    "MINUS": "-",
+    "EQUAL": "=",
+    "SLASH": "/",
+    "SEMICOLON": ";",
+    "BRACKETLEFT": "[",
+    "BRACKETRIGHT": "]",
 }
 TERMINAL_SEQUENCES: dict[str, str] = {
     **{letter: letter.lower() for letter in string.ascii_uppercase},
@@ -62,7 +100,9 @@ class KeyMap:
 
     def action_of(self) -> dict[str, str]:
         """Key name -> the action it is bound to (every section)."""
-        return {key: action for section in (self.motion, self.commands, self.annotate) for action, key in section.items()}
+        return {
+            key: action for section in (self.motion, self.commands, self.annotate) for action, key in section.items()
+        }
 
     def help_lines(self, sections: tuple[str, ...] = ("motion", "commands"), omit: tuple[str, ...] = ()) -> list[str]:
         """Lines like ``W/S: x +/-`` for printing at start and for the window's panel, without the ``omit`` actions."""
@@ -73,7 +113,9 @@ class KeyMap:
         for section in sections:
             if section != "motion":
                 lines += [
-                    f"{key}: {action.replace('_', ' ')}" for action, key in getattr(self, section).items() if action not in omit
+                    f"{key}: {action.replace('_', ' ')}"
+                    for action, key in getattr(self, section).items()
+                    if action not in omit
                 ]
         return lines
 

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import MISSING
 
 import torch
-
 from isaaclab.devices.retargeter_base import RetargeterBase, RetargeterCfg
 from isaaclab.utils import configclass
 

@@ -8,7 +8,6 @@ permission ends in one line that names the fix instead of an ``OSError``.
 from __future__ import annotations
 
 import torch
-
 from isaaclab.devices import DeviceBase
 from isaaclab.devices.spacemouse import Se3SpaceMouseCfg
 from isaaclab.utils import configclass
@@ -16,6 +15,7 @@ from isaaclab.utils import configclass
 from isaaclab_mimic_tasks.errors import UserInputError
 
 from .retargeters import build_retargeters
+from .teleop_cfg import TeleopDeviceCfg
 
 PERMISSION_FIX = "give your user read/write access to its USB node (a udev rule, see docs/devices.md)"
 
@@ -36,7 +36,9 @@ def check_spacemouse() -> None:
     se3_spacemouse_class = _spacemouse_class()
     import isaaclab.devices.spacemouse.se3_spacemouse as se3_spacemouse
 
-    supported = [d for d in se3_spacemouse.hid.enumerate() if resolve_device_name(d, se3_spacemouse_class.SUPPORTED_DEVICES)]
+    supported = [
+        d for d in se3_spacemouse.hid.enumerate() if resolve_device_name(d, se3_spacemouse_class.SUPPORTED_DEVICES)
+    ]
     if not supported:
         raise UserInputError(f"no SpaceMouse found: connect it (USB or its receiver), and on Linux {PERMISSION_FIX}")
     device = se3_spacemouse.hid.device()
@@ -84,8 +86,12 @@ class SpaceMouse(DeviceBase):
 
 
 @configclass
-class SpaceMouseCfg(Se3SpaceMouseCfg):
-    """Isaac Lab's SpaceMouse settings (sensitivities per step) with retargeters that are applied."""
+class SpaceMouseCfg(Se3SpaceMouseCfg, TeleopDeviceCfg):
+    """Isaac Lab's SpaceMouse settings (sensitivities per step) with retargeters that are applied; a missing or
+    unopenable SpaceMouse fails before the simulator starts."""
 
     retargeters: list = []
     class_type: type[DeviceBase] | str = "{DIR}.spacemouse:SpaceMouse"
+
+    def check_before_start(self) -> None:
+        check_spacemouse()

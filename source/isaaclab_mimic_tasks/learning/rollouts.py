@@ -44,7 +44,7 @@ def rollout_env_cfg(task: str, num_envs: int, video: bool = False):
     success_term = take_success_term(env_cfg)
     env_cfg.terminations.time_out = None
     if video:
-        from isaaclab_mimic_tasks.datasets.video import enable_video
+        from isaaclab_mimic_tasks.rendering.video import enable_video
 
         enable_video(env_cfg)
     return env_cfg, success_term
@@ -57,16 +57,17 @@ def run_policy_rollouts(
 
     Args:
         env: The unwrapped env, made from :func:`rollout_env_cfg` (no success or time-out termination).
-        policy: Maps ``obs["policy"]`` to actions and has ``reset(env_ids=None)`` (e.g. :class:`Policy`).
+        policy: Maps ``obs["policy"]`` to actions and has ``reset(env_ids=None)``: a policy family's
+            :class:`~.families.BatchedPolicy`.
         num_rollouts: Rollouts to count.
         horizon: Steps after which a rollout fails.
         num_success_steps: Consecutive steps the success term must hold for a success.
         success_term: The task's success term cfg (``func``, ``params``).
-        video: Optional :class:`~isaaclab_mimic_tasks.datasets.video.VideoRecorder`: captures its environment
+        video: Optional :class:`~isaaclab_mimic_tasks.rendering.video.VideoRecorder`: captures its environment
             while that one runs a counted rollout.
     """
-    from isaaclab_mimic_tasks.devices.viewer import window_closed
     from isaaclab_mimic_tasks.envs import SuccessStreak
+    from isaaclab_mimic_tasks.rendering.viewer import window_closed
 
     n, device = env.num_envs, env.device
     streak = SuccessStreak(env, success_term)
@@ -100,7 +101,7 @@ def run_policy_rollouts(
                 bar.set_postfix(success=f"{successes}/{ended}")
                 done_ids = done.nonzero().squeeze(-1)
                 restart = done_ids[: max(0, num_rollouts - started)]
-                active[done_ids[len(restart):]] = False
+                active[done_ids[len(restart) :]] = False
                 started += len(restart)
                 to_reset = restart[~failed[restart]]
                 if len(to_reset):
@@ -114,17 +115,11 @@ def run_policy_rollouts(
 
 
 def load_checkpoint_policy(checkpoint: str, task: str = ""):
-    """The batched policy in ``checkpoint``: a LeRobot ``pretrained_model`` folder
-    (:func:`.lerobot.policy.load_policy`) or a robomimic ``.pth`` (:func:`.robomimic.policy.load_policy`)."""
-    import os
+    """The batched policy in ``checkpoint``, loaded by the registered policy family it belongs to
+    (:func:`.families.family_for_checkpoint`)."""
+    from .families import family_for_checkpoint
 
-    if os.path.isdir(checkpoint):
-        from .lerobot.policy import load_policy
-
-        return load_policy(checkpoint, task)
-    from .robomimic.policy import load_policy
-
-    return load_policy(checkpoint)
+    return family_for_checkpoint(checkpoint).load_policy(checkpoint, task)
 
 
 def evaluate_checkpoint(
@@ -140,8 +135,9 @@ def evaluate_checkpoint(
 ) -> RolloutStats:
     """Load ``checkpoint`` and run :func:`run_policy_rollouts` on a fresh env of ``task`` (see ``mimic-tasks play``);
     ``viz="newton_gl"`` shows the rollouts in the viewer window (closing it stops them)."""
-    from isaaclab_mimic_tasks.devices.viewer import enable_viewer
-    from isaaclab_mimic_tasks.envs import UserInputError, open_env, task_family
+    from isaaclab_mimic_tasks.envs import open_env, task_family
+    from isaaclab_mimic_tasks.errors import UserInputError
+    from isaaclab_mimic_tasks.rendering.viewer import enable_viewer
 
     if num_rollouts < 1 or (num_envs is not None and num_envs < 1) or num_success_steps < 1:
         raise UserInputError("--num_rollouts, --num_envs and --num_success_steps must be at least 1")
@@ -158,7 +154,7 @@ def evaluate_checkpoint(
         horizon = horizon or int(env.max_episode_length)
         video = None
         if video_path is not None:
-            from isaaclab_mimic_tasks.datasets.video import VideoRecorder
+            from isaaclab_mimic_tasks.rendering.video import VideoRecorder
 
             video = VideoRecorder(env, video_path)
         with video if video is not None else contextlib.nullcontext():
@@ -166,5 +162,3 @@ def evaluate_checkpoint(
     if video is not None:
         stats.video = video.path
     return stats
-
-

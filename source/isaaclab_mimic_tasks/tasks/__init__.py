@@ -7,5 +7,11 @@
 from isaaclab_mimic_tasks.registration import recording_registrations
 
 with recording_registrations():
-    from . import desktop_organizer  # noqa: F401
-    from . import pick_place_gr1t2  # noqa: F401
+    from . import (
+        desktop_organizer,
+        pick_place_gr1t2,  # noqa: F401
+    )
+
+DEFAULT_TASK = desktop_organizer.RELATED_TASK_IDS["base"]
+"""The task the commands and the pipeline use without ``--task``; its ``-Play-`` and ``-Mimic-`` IDs:
+:func:`isaaclab_mimic_tasks.envs.default_task`."""

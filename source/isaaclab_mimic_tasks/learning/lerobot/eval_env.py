@@ -20,9 +20,15 @@ import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
-from lerobot.configs import FeatureType, PolicyFeature
-from lerobot.envs.configs import EnvConfig
-from lerobot.utils.constants import ACTION, OBS_ENV_STATE, OBS_STATE
+
+from isaaclab_mimic_tasks.envs import default_task
+
+from .gate import quiet_lerobot
+
+quiet_lerobot()  # the gate, before LeRobot's modules: this module exists to register a LeRobot env config
+from lerobot.configs import FeatureType, PolicyFeature  # noqa: E402
+from lerobot.envs.configs import EnvConfig  # noqa: E402
+from lerobot.utils.constants import ACTION, OBS_ENV_STATE, OBS_STATE  # noqa: E402
 
 ENV_TYPE = "isaaclab_mimic"
 
@@ -32,7 +38,7 @@ ENV_TYPE = "isaaclab_mimic"
 class IsaacLabMimicEnvConfig(EnvConfig):
     """``--env.type=isaaclab_mimic``: a task of this package (``--env.task``), evaluated batched on the CPU."""
 
-    task: str | None = "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0"
+    task: str | None = default_task("play")
     fps: int = 20
     episode_length: int | None = None
     """Steps of a rollout (default: the task's episode length)."""
@@ -70,9 +76,11 @@ class IsaacLabVectorEnv:
     ``info["is_success"]``, ``call`` / ``get_attr``, ``render``, ``close``) over one batched Isaac Lab env."""
 
     def __init__(self, cfg: IsaacLabMimicEnvConfig, num_envs: int):
-        from isaaclab_mimic_tasks.datasets.lerobot_export import observation_roles
-        from isaaclab_mimic_tasks.envs import SuccessStreak, UserInputError, open_env, related_task
+        from isaaclab_mimic_tasks.envs import SuccessStreak, open_env
+        from isaaclab_mimic_tasks.errors import UserInputError
         from isaaclab_mimic_tasks.learning.rollouts import rollout_env_cfg
+
+        from .export import observation_roles
 
         if not cfg.task:
             raise UserInputError("--env.task is required: one of this package's task IDs")
@@ -82,10 +90,10 @@ class IsaacLabVectorEnv:
         self.task = cfg.task
         env_cfg, success_term = rollout_env_cfg(self.task, num_envs, video=False)
         if cfg.video:
-            from isaaclab_mimic_tasks.datasets.video import enable_video
+            from isaaclab_mimic_tasks.rendering.video import enable_video
 
             enable_video(env_cfg, width=cfg.video_width, height=cfg.video_height)
-        self.instruction = getattr(env_cfg, "instruction", "") or related_task(self.task, "base")
+        self.instruction = env_cfg.instruction
         self.state_keys, self.environment_keys = observation_roles(env_cfg)
         self._stack = contextlib.ExitStack()
         self.env = self._stack.enter_context(open_env(self.task, num_envs=num_envs, env_cfg=env_cfg))
@@ -107,7 +115,9 @@ class IsaacLabVectorEnv:
         policy = obs["policy"]
 
         def concatenated(keys):
-            return np.concatenate([policy[k].reshape(self.num_envs, -1).cpu().numpy() for k in keys], 1).astype(np.float32)
+            return np.concatenate([policy[k].reshape(self.num_envs, -1).cpu().numpy() for k in keys], 1).astype(
+                np.float32
+            )
 
         out = {"agent_pos": concatenated(self.state_keys)}
         if self.environment_keys:
@@ -143,7 +153,7 @@ class IsaacLabVectorEnv:
 
     def render(self) -> list[np.ndarray]:
         """One (height, width, 3) uint8 frame per environment: the video camera's, or blank with ``video`` off."""
-        from isaaclab_mimic_tasks.datasets.video import VIDEO_CAMERA
+        from isaaclab_mimic_tasks.rendering.video import VIDEO_CAMERA
 
         if not self.cfg.video:
             return [np.zeros((self.cfg.video_height, self.cfg.video_width, 3), np.uint8)] * self.num_envs
@@ -160,8 +170,11 @@ class IsaacLabVectorEnv:
 
     def get_attr(self, name: str):
         """``task_description`` / ``task`` (the task's instruction) and ``_max_episode_steps``."""
-        values = {"task_description": self.instruction, "task": self.instruction,
-                  "_max_episode_steps": self.max_episode_steps}
+        values = {
+            "task_description": self.instruction,
+            "task": self.instruction,
+            "_max_episode_steps": self.max_episode_steps,
+        }
         if name not in values:
             raise AttributeError(name)
         return values[name]

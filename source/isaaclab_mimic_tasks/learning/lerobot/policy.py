@@ -22,11 +22,11 @@ import os
 
 import torch
 
-from isaaclab_mimic_tasks.envs import UserInputError
+from isaaclab_mimic_tasks.errors import UserInputError
 
-STATE, ENVIRONMENT_STATE, ACTION = "observation.state", "observation.environment_state", "action"
-IMAGES_PREFIX = "observation.images."
-HINT = "pass a LeRobot pretrained_model folder (e.g. logs/lerobot/<task>/<algo>/<time>/checkpoints/last/pretrained_model)"
+HINT = (
+    "pass a LeRobot pretrained_model folder (e.g. logs/lerobot/<task>/<algo>/<time>/checkpoints/last/pretrained_model)"
+)
 
 
 def is_lerobot_checkpoint(path: str | os.PathLike) -> bool:
@@ -37,7 +37,7 @@ def is_lerobot_checkpoint(path: str | os.PathLike) -> bool:
 def training_provenance(checkpoint: str | os.PathLike) -> dict:
     """The export provenance (``meta/isaaclab_mimic.json``: task, observation keys) of the dataset a checkpoint was
     trained on, found through its ``train_config.json``; empty if that dataset is not on this machine."""
-    from isaaclab_mimic_tasks.datasets.lerobot_export import read_provenance
+    from .export import read_provenance
 
     try:
         with open(os.path.join(checkpoint, "train_config.json")) as f:
@@ -57,7 +57,11 @@ class LeRobotPolicy:
     def __init__(self, policy, preprocessor, postprocessor, observation_keys: dict[str, list[str]], task: str = ""):
         self.policy, self.preprocessor, self.postprocessor = policy, preprocessor, postprocessor
         self.observation_keys = observation_keys
-        """Feature name -> the env's policy observation keys concatenated into it (``observation.images.<key>``: one)."""
+        """Feature name -> the env's policy observation keys concatenated into it
+        (``observation.images.<key>``: one)."""
+        from lerobot.utils.constants import OBS_IMAGES  # the policy was loaded through the gate
+
+        self._images_prefix = f"{OBS_IMAGES}."
         self.task = task
         config = policy.config
         self.n_obs_steps = int(getattr(config, "n_obs_steps", 1))
@@ -83,7 +87,7 @@ class LeRobotPolicy:
             )
         features = {}
         for name, keys in self.observation_keys.items():
-            if name.startswith(IMAGES_PREFIX):  # (N, H, W, 3) uint8 -> (N, 3, H, W) in [0, 1], as LeRobot's datasets
+            if name.startswith(self._images_prefix):  # (N, H, W, 3) uint8 -> (N, 3, H, W) in [0, 1]
                 features[name] = obs[keys[0]].cpu().permute(0, 3, 1, 2).float() / 255.0
                 continue
             value = torch.cat([obs[key].cpu().reshape(len(obs[key]), -1).float() for key in keys], dim=1)
@@ -139,16 +143,20 @@ def load_policy(checkpoint: str | os.PathLike, task: str = "", device: str = "cp
 
     Raises :class:`UserInputError` if the folder is missing, not a LeRobot policy, or one this bridge cannot run.
     """
-    from isaaclab_mimic_tasks.datasets.lerobot_export import observation_roles, quiet_lerobot
+    from .export import observation_roles
+    from .gate import quiet_lerobot
 
     checkpoint = os.fspath(checkpoint)
     if not is_lerobot_checkpoint(checkpoint):
         if os.path.isdir(os.path.join(checkpoint, "pretrained_model")):
-            raise UserInputError(f"{checkpoint} is a LeRobot checkpoint step; pass {os.path.join(checkpoint, 'pretrained_model')}")
+            raise UserInputError(
+                f"{checkpoint} is a LeRobot checkpoint step; pass {os.path.join(checkpoint, 'pretrained_model')}"
+            )
         raise UserInputError(f"{checkpoint} is not a LeRobot policy folder (no config.json); {HINT}")
     quiet_lerobot()
     from lerobot.configs.policies import PreTrainedConfig
     from lerobot.policies.factory import get_policy_class, make_pre_post_processors
+    from lerobot.utils.constants import OBS_ENV_STATE, OBS_IMAGES, OBS_STATE
 
     try:
         config = PreTrainedConfig.from_pretrained(checkpoint)
@@ -156,27 +164,35 @@ def load_policy(checkpoint: str | os.PathLike, task: str = "", device: str = "cp
         with contextlib.redirect_stdout(io.StringIO()):  # "Loading weights from local directory"
             policy = get_policy_class(config.type).from_pretrained(checkpoint, config=config)
         preprocessor, postprocessor = make_pre_post_processors(
-            config, pretrained_path=checkpoint, preprocessor_overrides={"device_processor": {"device": device}},
+            config,
+            pretrained_path=checkpoint,
+            preprocessor_overrides={"device_processor": {"device": device}},
         )
     except Exception as error:
-        raise UserInputError(f"cannot load the LeRobot policy in {checkpoint} ({' '.join(str(error).split())[:200]}); {HINT}") from None
+        raise UserInputError(
+            f"cannot load the LeRobot policy in {checkpoint} ({' '.join(str(error).split())[:200]}); {HINT}"
+        ) from None
     if not hasattr(policy, "predict_action_chunk") or not hasattr(config, "n_action_steps"):
-        raise UserInputError(f"{checkpoint} holds a LeRobot '{config.type}' policy; play runs action-chunking policies (act, diffusion)")
+        raise UserInputError(
+            f"{checkpoint} holds a LeRobot '{config.type}' policy; play runs action-chunking policies (act, diffusion)"
+        )
     if getattr(config, "temporal_ensemble_coeff", None) is not None:
-        raise UserInputError(f"{checkpoint}: ACT with temporal ensembling is not supported by play; train it with n_action_steps > 1")
+        raise UserInputError(
+            f"{checkpoint}: ACT with temporal ensembling is not supported by play; train it with n_action_steps > 1"
+        )
     policy.eval()
 
     provenance = training_provenance(checkpoint)
     keys = provenance.get("observation_keys") or {}
-    if not keys.get(STATE) and task:
+    if not keys.get(OBS_STATE) and task:
         from isaaclab_mimic_tasks.envs import load_env_cfg, task_family
 
         state_keys, environment_keys = observation_roles(load_env_cfg(task_family(task)))
-        keys = {STATE: state_keys, ENVIRONMENT_STATE: environment_keys}
+        keys = {OBS_STATE: state_keys, OBS_ENV_STATE: environment_keys}
     layout = {}
     for name in config.input_features:
-        if name.startswith(IMAGES_PREFIX):
-            layout[name] = [name[len(IMAGES_PREFIX):]]
+        if name.startswith(f"{OBS_IMAGES}."):
+            layout[name] = [name[len(OBS_IMAGES) + 1 :]]
         elif keys.get(name):
             layout[name] = list(keys[name])
         else:

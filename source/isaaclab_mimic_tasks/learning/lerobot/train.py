@@ -9,36 +9,18 @@ is the equivalent ``lerobot-train`` command line.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import shlex
 import time
-from dataclasses import dataclass, field
 
-from isaaclab_mimic_tasks.envs import UserInputError
+from isaaclab_mimic_tasks.errors import UserInputError
+from isaaclab_mimic_tasks.learning.families import TrainResult
 
 ALGOS = ("act", "diffusion")
 """Values of ``--algo`` for LeRobot: the gym kwarg ``lerobot_<algo>_cfg_entry_point`` holds the config."""
-
-
-@dataclass
-class LeRobotTrainResult:
-    """What :func:`train_policy` did."""
-
-    checkpoint: str | None
-    """The last ``pretrained_model`` folder: what ``mimic-tasks play --checkpoint`` and ``lerobot-eval`` load (None
-    if interrupted before the first save)."""
-    run_dir: str
-    steps: int
-    seconds: float
-    dataset_root: str
-    train_episodes: int
-    command: list[str] = field(default_factory=list)
-    """The equivalent ``lerobot-train`` command line."""
-    losses: list[tuple[int, float]] = field(default_factory=list)
-    """(step, mean training loss since the previous log line), from LeRobot's log."""
-    interrupted: bool = False
-    """Ctrl-C stopped it; the checkpoints saved until then (every ``save_freq`` steps) are kept."""
 
 
 def registered_config_path(task: str, algo: str) -> str:
@@ -71,11 +53,24 @@ def _train_episodes(root: str) -> tuple[list[int] | None, int]:
     return (None if (start, stop) == (0, total) else list(range(start, stop))), total
 
 
-def lerobot_train_command(config: str, repo_id: str, root: str, output_dir: str, episodes: list[int] | None,
-                          steps: int | None = None, seed: int | None = None, batch_size: int | None = None) -> list[str]:
+def lerobot_train_command(
+    config: str,
+    repo_id: str,
+    root: str,
+    output_dir: str,
+    episodes: list[int] | None,
+    steps: int | None = None,
+    seed: int | None = None,
+    batch_size: int | None = None,
+) -> list[str]:
     """The ``lerobot-train`` command line that trains ``config`` on the export at ``root`` (offline)."""
-    args = ["lerobot-train", f"--config_path={config}", f"--dataset.repo_id={repo_id}", f"--dataset.root={root}",
-            f"--output_dir={output_dir}"]
+    args = [
+        "lerobot-train",
+        f"--config_path={config}",
+        f"--dataset.repo_id={repo_id}",
+        f"--dataset.root={root}",
+        f"--output_dir={output_dir}",
+    ]
     if episodes is not None:
         args.append(f"--dataset.episodes=[{','.join(map(str, episodes))}]")
     for name, value in (("steps", steps), ("seed", seed), ("batch_size", batch_size)):
@@ -101,9 +96,23 @@ def _losses(log_file: str) -> list[tuple[int, float]]:
     return losses
 
 
-def train_policy(task: str, algo: str, dataset: str, output_dir: str, steps: int | None = None, seed: int | None = None,
-                 batch_size: int | None = None, config_path: str | None = None, repo_id: str | None = None) -> LeRobotTrainResult:
+def train_policy(
+    task: str,
+    algo: str,
+    dataset: str,
+    output_dir: str,
+    steps: int | None = None,
+    seed: int | None = None,
+    batch_size: int | None = None,
+    config_path: str | None = None,
+    repo_id: str | None = None,
+) -> TrainResult:
     """Train a LeRobot ``algo`` policy on ``dataset`` with LeRobot's trainer, on its train split.
+
+    Returns a :class:`TrainResult` whose ``checkpoint`` is the last ``pretrained_model`` folder (what
+    ``mimic-tasks play --checkpoint`` and ``lerobot-eval`` load; None if interrupted before the first save),
+    ``losses`` the (step, mean loss since the previous log line) pairs of LeRobot's log, and ``details`` the
+    ``steps``, ``train_episodes``, ``dataset_root`` and the equivalent ``lerobot-train`` ``command``.
 
     Args:
         task: The task the data comes from (its ``lerobot_<algo>_cfg_entry_point`` is the config).
@@ -114,8 +123,10 @@ def train_policy(task: str, algo: str, dataset: str, output_dir: str, steps: int
         config_path: A LeRobot train config to use instead of the task's.
         repo_id: Name of the export made from an HDF5 file (default: ``isaaclab_mimic/<file name>``).
     """
-    from isaaclab_mimic_tasks.datasets.lerobot_export import export_lerobot, quiet_lerobot, read_provenance
     from isaaclab_mimic_tasks.envs import task_family
+
+    from .export import export_lerobot, read_provenance
+    from .gate import quiet_lerobot
 
     config = os.path.abspath(config_path or registered_config_path(task, algo))
     if not os.path.isfile(config):
@@ -150,30 +161,72 @@ def train_policy(task: str, algo: str, dataset: str, output_dir: str, steps: int
 
     from lerobot.configs.train import TrainPipelineConfig
     from lerobot.scripts import lerobot_train
-    from lerobot.utils.utils import init_logging
 
     os.makedirs(run_dir, exist_ok=True)
     log_file = os.path.join(run_dir, "train.log")
     try:
         cfg = TrainPipelineConfig.from_pretrained(config, cli_args=command[2:])
     except (Exception, SystemExit) as error:
-        raise UserInputError(f"{config} is not a valid LeRobot train config ({' '.join(str(error).split())[:300]})") from None
-    # LeRobot's trainer sets up its logging itself: its INFO lines (the whole config, a metrics line per log_freq
-    # steps) go to the run's train.log; the console keeps its progress bar and warnings.
-    lerobot_train.init_logging = lambda **kwargs: init_logging(**{**kwargs, "log_file": log_file, "console_level": "WARNING"})
+        raise UserInputError(
+            f"{config} is not a valid LeRobot train config ({' '.join(str(error).split())[:300]})"
+        ) from None
     start = time.perf_counter()
     interrupted = False
     try:
-        lerobot_train.train(cfg)
+        with lerobot_training_log(log_file):
+            lerobot_train.train(cfg)
     except KeyboardInterrupt:
         interrupted = True
     seconds = time.perf_counter() - start
     checkpoint = os.path.join(train_dir, "checkpoints", "last", "pretrained_model")
-    return LeRobotTrainResult(
-        checkpoint=checkpoint if os.path.isdir(checkpoint) else None, run_dir=run_dir, steps=cfg.steps,
-        seconds=seconds, dataset_root=root, train_episodes=len(episodes) if episodes is not None else total,
-        command=command, losses=_losses(log_file), interrupted=interrupted,
+    return TrainResult(
+        algo=algo,
+        checkpoint=checkpoint if os.path.isdir(checkpoint) else None,
+        run_dir=run_dir,
+        seconds=seconds,
+        losses=_losses(log_file),
+        loss_unit="step",
+        interrupted=interrupted,
+        details={
+            "steps": cfg.steps,
+            "train_episodes": len(episodes) if episodes is not None else total,
+            "dataset_root": root,
+            "command": command,
+            "log": log_file,
+        },
     )
+
+
+@contextlib.contextmanager
+def lerobot_training_log(log_file: str):
+    """While training: LeRobot's INFO lines (the whole config, a metrics line per ``log_freq`` steps) go to
+    ``log_file`` only; the console keeps LeRobot's progress bar and its warnings. The root logger's handlers are
+    restored afterwards.
+
+    A shim, because LeRobot 0.6.1 has no public way to do it: ``lerobot.scripts.lerobot_train.train`` calls
+    ``init_logging(accelerator=...)`` itself (replacing the root logger's handlers with an INFO console handler),
+    and neither ``TrainPipelineConfig`` nor ``train`` takes a log file or a console level. So, for the duration,
+    the name ``init_logging`` in that module is bound to LeRobot's own ``init_logging`` with ``log_file`` and
+    ``console_level="WARNING"`` added. ``tests/test_lerobot.py`` checks it still does its job.
+    """
+    from lerobot.scripts import lerobot_train
+    from lerobot.utils.utils import init_logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    original = lerobot_train.init_logging
+    lerobot_train.init_logging = lambda **kwargs: init_logging(
+        **{**kwargs, "log_file": log_file, "console_level": "WARNING"}
+    )
+    try:
+        yield
+    finally:
+        lerobot_train.init_logging = original
+        for handler in root.handlers:
+            if handler not in handlers:
+                handler.close()
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def format_command(command: list[str]) -> str:

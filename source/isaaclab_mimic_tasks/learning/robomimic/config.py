@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import json
-import os
 
 ALGOS = ("bc", "bc_rnn")
 """Values of ``--algo``: the gym kwarg ``robomimic_<algo>_cfg_entry_point`` that holds the config."""
 
 
 def _check_task_and_algo(task: str, algo: str) -> None:
-    from isaaclab_mimic_tasks.envs import UserInputError, task_ids
+    from isaaclab_mimic_tasks.envs import task_ids
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     if algo not in ALGOS:
         raise UserInputError(f"unknown --algo '{algo}'; choose one of: {', '.join(ALGOS)}")
@@ -22,7 +22,8 @@ def _check_task_and_algo(task: str, algo: str) -> None:
 
 def registered_config_path(task: str, algo: str) -> str:
     """The robomimic config file ``task`` registers for ``algo`` (resolved as Isaac Lab's ``train.py`` does)."""
-    from isaaclab_mimic_tasks.envs import UserInputError, registered_agent_file
+    from isaaclab_mimic_tasks.envs import registered_agent_file
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     _check_task_and_algo(task, algo)
     key = f"robomimic_{algo}_cfg_entry_point"
@@ -37,7 +38,7 @@ def load_config(task: str, algo: str, config_path: str | None = None):
     from robomimic.config import config_factory
     from robomimic.config.base_config import get_all_registered_configs
 
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     _check_task_and_algo(task, algo)
     path = config_path or registered_config_path(task, algo)
@@ -51,13 +52,17 @@ def load_config(task: str, algo: str, config_path: str | None = None):
     algo_name = external.get("algo_name") if isinstance(external, dict) else None
     known = get_all_registered_configs()
     if algo_name not in known:
-        raise UserInputError(f"{path} has algo_name {algo_name!r}; a robomimic 0.3 config needs one of: {', '.join(known)}")
+        raise UserInputError(
+            f"{path} has algo_name {algo_name!r}; a robomimic 0.3 config needs one of: {', '.join(known)}"
+        )
     config = config_factory(algo_name)
     try:
         with config.values_unlocked():
             config.update(external)
     except Exception as error:  # robomimic raises on keys its config does not have
-        raise UserInputError(f"{path} is not a valid robomimic {algo_name} config ({' '.join(str(error).split())})") from None
+        raise UserInputError(
+            f"{path} is not a valid robomimic {algo_name} config ({' '.join(str(error).split())})"
+        ) from None
     return config, path
 
 
@@ -70,7 +75,7 @@ def check_training_data(dataset: str, task: str, config, config_file: str) -> tu
     Raises :class:`UserInputError` naming what to fix: the dataset, its masks, or the config's observation keys.
     """
     from isaaclab_mimic_tasks.datasets import check_dataset, demo_names, mask_names, open_dataset
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     train_key, valid_key = config.train.hdf5_filter_key, config.train.hdf5_validation_filter_key
     check_dataset(dataset, task=task, require_masks=bool(train_key))
@@ -89,22 +94,9 @@ def check_training_data(dataset: str, task: str, config, config_file: str) -> tu
                 config.experiment.validate = True
         for key in (train_key, valid_key):
             if key and f"mask/{key}" not in f:
-                raise UserInputError(f"{dataset} has no mask/{key}, which {config_file} filters on; run `mimic-tasks split`")
+                raise UserInputError(
+                    f"{dataset} has no mask/{key}, which {config_file} filters on; run `mimic-tasks split`"
+                )
         train = mask_names(f[f"mask/{train_key}"]) if train_key else demo_names(f)
         valid = mask_names(f[f"mask/{valid_key}"]) if valid_key else []
     return train, valid
-
-
-
-
-def export_config(task: str, algo: str, path: str, registered=registered_config_path) -> str:
-    """Write the config ``task`` registers for ``algo`` (found by ``registered(task, algo)``) to ``path``, to edit
-    and pass with ``--config``."""
-    import shutil
-
-    from isaaclab_mimic_tasks.envs import UserInputError
-
-    if os.path.exists(path):
-        raise UserInputError(f"{path} exists; remove it or choose another --export_config file")
-    shutil.copyfile(registered(task, algo), path)
-    return path

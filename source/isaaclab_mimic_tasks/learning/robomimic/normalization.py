@@ -7,8 +7,8 @@ actions whose dimensions differ in scale (rotation deltas are ~10x smaller than 
 
 Observations are standardized per dimension with the mean and standard deviation of the training split
 (robomimic's formula), for every recorded observation key (robomimic's rollout policy normalizes every key it is
-given, and Isaac Lab's ``play.py`` gives it the whole ``policy`` group): positions that vary by a few cm around 0.5 m otherwise barely move the network's input,
-and the policy learns to ignore where the object is.
+given, and Isaac Lab's ``play.py`` gives it the whole ``policy`` group): positions that vary by a few cm around
+0.5 m otherwise barely move the network's input, and the policy learns to ignore where the object is.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from isaaclab_mimic_tasks.learning import NEAR_CONSTANT_STD
 import torch
 
+from isaaclab_mimic_tasks.learning.normalization import NEAR_CONSTANT_STD
 
 ACTION_NORMALIZATIONS = ("global", "per_dimension")
 """Kinds of :class:`ActionNormalization` (``mimic-tasks train --action_normalization``)."""
@@ -64,7 +63,10 @@ class ActionNormalization:
         """Plain lists (loads with ``torch.load(weights_only=True)``)."""
         stats = {"type": self.kind, "min": self.minimum.tolist(), "max": self.maximum.tolist()}
         if self.kind == "global":
-            stats |= {"binary": self.binary.tolist(), **dict(zip(("norm_factor_min", "norm_factor_max"), self.norm_factors))}
+            stats |= {
+                "binary": self.binary.tolist(),
+                **dict(zip(("norm_factor_min", "norm_factor_max"), self.norm_factors)),
+            }
         return stats
 
     @property
@@ -114,7 +116,9 @@ class NormalizedDataset(torch.utils.data.Dataset):
         for group in ("obs", "next_obs") if self.obs_stats is not None else ():
             if item.get(group) is not None:
                 item[group] = {
-                    key: (value - self.obs_stats[key]["mean"]) / self.obs_stats[key]["std"] if key in self.obs_stats else value
+                    key: (value - self.obs_stats[key]["mean"]) / self.obs_stats[key]["std"]
+                    if key in self.obs_stats
+                    else value
                     for key, value in item[group].items()
                 }
         return item
@@ -158,5 +162,3 @@ def obs_normalization(dataset: str, demos: list[str], obs_keys: list[str]) -> di
                 "std": np.where(std < NEAR_CONSTANT_STD, 1.0, std + 1e-3).astype(np.float32),
             }
     return stats
-
-

@@ -13,8 +13,8 @@ import os
 
 import torch
 
-from .train import ACTION_STATS_KEY
 from .normalization import ActionNormalization
+from .train import ACTION_STATS_KEY
 
 
 class Policy:
@@ -34,7 +34,8 @@ class Policy:
         self.task: str = (checkpoint.get("env_metadata") or {}).get("env_name", "")
         stats = checkpoint.get(ACTION_STATS_KEY)
         self.action_normalization = ActionNormalization.from_dict(stats) if stats else None
-        """None for checkpoints without it (e.g. from robomimic's own train script): the outputs are used as they are."""
+        """None for checkpoints without it (e.g. from robomimic's own train script): the outputs are used as they
+        are."""
         self.obs_normalization = {
             key: {k: torch.as_tensor(v, dtype=torch.float32, device=self.device) for k, v in value.items()}
             for key, value in (rollout_policy.obs_normalization_stats or {}).items()
@@ -54,7 +55,7 @@ class Policy:
         """Actions (num_envs, action_dim) for policy observations (``{key: (num_envs, ...)}``), on their device."""
         import robomimic.utils.obs_utils as ObsUtils
 
-        from isaaclab_mimic_tasks.envs import UserInputError
+        from isaaclab_mimic_tasks.errors import UserInputError
 
         missing = [key for key in self.obs_keys if key not in obs]
         if missing:
@@ -96,7 +97,7 @@ def load_policy(checkpoint: str, device: str = "cpu") -> Policy:
     """
     import robomimic.utils.file_utils as FileUtils
 
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     hint = "pass a .pth written by `mimic-tasks train` (in logs/robomimic/<task>/<name>/<time>/models/)"
     if not os.path.isfile(checkpoint):
@@ -104,7 +105,9 @@ def load_policy(checkpoint: str, device: str = "cpu") -> Policy:
     try:
         ckpt = torch.load(checkpoint, map_location=device, weights_only=True)
     except Exception as error:
-        raise UserInputError(f"cannot read checkpoint {checkpoint} ({' '.join(str(error).split())[:200]}); {hint}") from None
+        raise UserInputError(
+            f"cannot read checkpoint {checkpoint} ({' '.join(str(error).split())[:200]}); {hint}"
+        ) from None
     if not isinstance(ckpt, dict) or not {"model", "config", "algo_name", "shape_metadata"} <= set(ckpt):
         raise UserInputError(f"{checkpoint} is not a robomimic checkpoint; {hint}")
     if ckpt["algo_name"] != "bc":
@@ -113,10 +116,12 @@ def load_policy(checkpoint: str, device: str = "cpu") -> Policy:
         with contextlib.redirect_stdout(io.StringIO()):
             rollout_policy, _ = FileUtils.policy_from_checkpoint(device=torch.device(device), ckpt_dict=ckpt)
     except Exception as error:
-        raise UserInputError(f"cannot load the policy in {checkpoint} ({' '.join(str(error).split())[:200]}); {hint}") from None
+        raise UserInputError(
+            f"cannot load the policy in {checkpoint} ({' '.join(str(error).split())[:200]}); {hint}"
+        ) from None
     rnn = rollout_policy.policy.algo_config.rnn
     if rollout_policy.policy.algo_config.transformer.enabled or (rnn.enabled and rnn.get("open_loop", False)):
-        raise UserInputError(f"{checkpoint}: play runs bc and closed-loop bc_rnn policies, not transformer or open-loop ones")
+        raise UserInputError(
+            f"{checkpoint}: play runs bc and closed-loop bc_rnn policies, not transformer or open-loop ones"
+        )
     return Policy(rollout_policy, ckpt, device)
-
-

@@ -20,10 +20,11 @@ import contextlib
 import io
 import os
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+
+from isaaclab_mimic_tasks.learning.families import TrainResult
 
 from .config import check_training_data, load_config
 from .normalization import (
@@ -38,23 +39,6 @@ ACTION_STATS_KEY = "action_normalization_stats"
 """Checkpoint key of the action normalization (:meth:`ActionNormalization.to_dict`)."""
 
 
-@dataclass
-class TrainResult:
-    """Outcome of :func:`train_policy`."""
-
-    checkpoint: str
-    """The last checkpoint written (the final epoch's, or the last finished one after Ctrl-C)."""
-    train_loss: list[float] = field(default_factory=list)
-    """Mean training loss per epoch."""
-    valid_loss: list[float] = field(default_factory=list)
-    """Mean validation loss per epoch (empty without validation)."""
-    seconds: float = 0.0
-    run_dir: str = ""
-    """The run's folder (``config.json``, ``logs/``, ``models/``)."""
-    norm_factors: tuple[float, float] | None = None
-    """``--norm_factor_min`` / ``--norm_factor_max`` for Isaac Lab's ``play.py`` (global action normalization)."""
-
-
 def _run_dir(output_dir: str, name: str) -> str:
     base = os.path.join(os.path.abspath(output_dir), name, time.strftime("%Y%m%d%H%M%S"))
     run_dir, i = base, 1
@@ -63,7 +47,9 @@ def _run_dir(output_dir: str, name: str) -> str:
     return run_dir
 
 
-def save_checkpoint(path: str, model, config, env_meta: dict, shape_meta: dict, actions: ActionNormalization | None, obs_stats=None):
+def save_checkpoint(
+    path: str, model, config, env_meta: dict, shape_meta: dict, actions: ActionNormalization | None, obs_stats=None
+):
     """Write robomimic's checkpoint (``TrainUtils.save_model``) plus :data:`ACTION_STATS_KEY`, atomically."""
     import robomimic.utils.train_utils as TrainUtils
 
@@ -105,6 +91,11 @@ def train_policy(
 ) -> TrainResult:
     """Train a robomimic policy on ``dataset`` and write checkpoints and tensorboard logs under ``output_dir``.
 
+    Returns a :class:`TrainResult`: the last checkpoint written (the final epoch's), the run folder
+    (``config.json``, ``logs/``, ``models/``), the mean train and validation loss per epoch, and in ``details``
+    ``norm_factors``: ``--norm_factor_min`` / ``--norm_factor_max`` for Isaac Lab's ``play.py`` (global action
+    normalization; None otherwise).
+
     Args:
         task: The gym ID whose registered config is used (and whose task family the dataset must be of).
         algo: ``bc`` or ``bc_rnn`` (which registered config).
@@ -123,7 +114,7 @@ def train_policy(
     """
     import robomimic.utils.torch_utils as TorchUtils
 
-    from isaaclab_mimic_tasks.envs import UserInputError
+    from isaaclab_mimic_tasks.errors import UserInputError
 
     from .normalization import ACTION_NORMALIZATIONS
 
@@ -131,7 +122,9 @@ def train_policy(
     if num_epochs is not None and num_epochs < 1:
         raise UserInputError(f"--epochs must be at least 1, got {num_epochs}")
     if action_normalization is not None and action_normalization not in ACTION_NORMALIZATIONS:
-        raise UserInputError(f"unknown --action_normalization '{action_normalization}'; choose {', '.join(ACTION_NORMALIZATIONS)}")
+        raise UserInputError(
+            f"unknown --action_normalization '{action_normalization}'; choose {', '.join(ACTION_NORMALIZATIONS)}"
+        )
     train_demos, valid_demos = check_training_data(dataset, task, config, config_file)
     dataset = os.path.abspath(dataset)
     with config.values_unlocked():
@@ -148,8 +141,10 @@ def train_policy(
             config.train.hdf5_normalize_obs = True  # recorded in config.json and the checkpoint
         if not (config.experiment.validate and valid_demos):
             if config.experiment.validate:
-                print(f"note: {dataset} has no validation demos (mask/{config.train.hdf5_validation_filter_key} is"
-                      " empty or unset); training without validation")
+                print(
+                    f"note: {dataset} has no validation demos (mask/{config.train.hdf5_validation_filter_key} is"
+                    " empty or unset); training without validation"
+                )
             config.experiment.validate = False
             config.train.hdf5_validation_filter_key = None
     config.lock()
@@ -162,7 +157,7 @@ def train_policy(
 
     device = TorchUtils.get_torch_device(try_to_use_cuda=config.train.cuda)
     with _torch_threads(device):
-        return _fit(config, config_file, task, dataset, train_demos, run_dir, device, action_normalization)
+        return _fit(config, config_file, task, algo, dataset, train_demos, run_dir, device, action_normalization)
 
 
 @contextlib.contextmanager
@@ -178,7 +173,7 @@ def _torch_threads(device: torch.device):
         torch.set_num_threads(threads)
 
 
-def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[str], run_dir: str, device, action_kind):
+def _fit(config, config_file: str, task: str, algo: str, dataset: str, train_demos, run_dir: str, device, action_kind):
     """The training loop of :func:`train_policy` (config locked, run folder made)."""
     import robomimic.utils.file_utils as FileUtils
     import robomimic.utils.obs_utils as ObsUtils
@@ -212,7 +207,9 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
         trainset = NormalizedDataset(trainset, actions, obs_stats)
         validset = NormalizedDataset(validset, actions, obs_stats) if validset is not None else None
     train_loader = _loader(trainset, config.train.batch_size, config.train.num_data_workers)
-    valid_loader = _loader(validset, config.train.batch_size, min(config.train.num_data_workers, 1)) if validset else None
+    valid_loader = (
+        _loader(validset, config.train.batch_size, min(config.train.num_data_workers, 1)) if validset else None
+    )
     print(
         f"training {config.algo_name}{' (rnn)' if config.algo.rnn.enabled else ''} on {len(train_demos)} demos"
         f" ({len(trainset)} samples), validating on {len(validset) if validset else 0} samples; config {config_file};"
@@ -220,7 +217,9 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
     )
 
     logger = DataLogger(os.path.join(run_dir, "logs"), config=config, log_tb=config.experiment.logging.log_tb)
-    result = TrainResult(checkpoint="", run_dir=run_dir, norm_factors=actions.norm_factors if actions else None)
+    result = TrainResult(
+        algo=algo, checkpoint="", run_dir=run_dir, details={"norm_factors": actions.norm_factors if actions else None}
+    )
     save = config.experiment.save
     start = time.perf_counter()
 
@@ -230,7 +229,9 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
 
     def record(log: dict, split: str, epoch: int) -> None:
         for key, value in log.items():
-            logger.record(f"Timing_Stats/{split}_{key[5:]}" if key.startswith("Time_") else f"{split}/{key}", value, epoch)
+            logger.record(
+                f"Timing_Stats/{split}_{key[5:]}" if key.startswith("Time_") else f"{split}/{key}", value, epoch
+            )
 
     epoch = 0
     try:
@@ -238,21 +239,28 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
             with quiet_simulator():  # robomimic's own per-batch bar goes to stdout; one line per epoch instead
                 log = TrainUtils.run_epoch(model, train_loader, epoch, num_steps=config.experiment.epoch_every_n_steps)
             model.on_epoch_end(epoch)
-            result.train_loss.append(log["Loss"])
+            result.losses.append((epoch, log["Loss"]))
             record(log, "Train", epoch)
             line = f"epoch {epoch}/{config.train.num_epochs}: train loss {log['Loss']:.5f}"
             if valid_loader is not None:
                 with torch.no_grad(), quiet_simulator():
                     log = TrainUtils.run_epoch(
-                        model, valid_loader, epoch, validate=True,
+                        model,
+                        valid_loader,
+                        epoch,
+                        validate=True,
                         num_steps=config.experiment.validation_epoch_every_n_steps,
                     )
-                result.valid_loss.append(log["Loss"])
+                result.valid_losses.append((epoch, log["Loss"]))
                 record(log, "Valid", epoch)
                 line += f", valid loss {log['Loss']:.5f}"
             print(line, flush=True)
             every = save.every_n_epochs
-            if save.enabled and ((every and epoch % every == 0) or epoch in save.epochs) or epoch == config.train.num_epochs:
+            if (
+                save.enabled
+                and ((every and epoch % every == 0) or epoch in save.epochs)
+                or epoch == config.train.num_epochs
+            ):
                 checkpoint(epoch)
     except KeyboardInterrupt:
         if epoch > 1 and not result.checkpoint.endswith(f"_{epoch - 1}.pth"):
@@ -263,5 +271,3 @@ def _fit(config, config_file: str, task: str, dataset: str, train_demos: list[st
         logger.close()
     result.seconds = time.perf_counter() - start
     return result
-
-

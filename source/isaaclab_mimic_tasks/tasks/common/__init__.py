@@ -1,6 +1,24 @@
-"""What several tasks share: the gravity-compensated IK action, end-effector and object pose terms, and the
-small declarations a task makes about itself (its end effectors, its video camera view)."""
+"""What several tasks share: the task contract (:class:`TaskEnvCfg`, the base of every task's env cfg), the small
+declarations a task makes about itself (end effectors, object placement, camera views), the physics preset, the
+gravity-compensated IK action, end-effector and object pose terms."""
 
-from .declarations import CameraViewCfg, EndEffectorCfg, fill_term_params
+from .declarations import CameraViewCfg, EndEffectorCfg, ObjectPlacementCfg, fill_term_params
+from .task_env_cfg import (
+    CONTRACT_FIELDS,
+    SeparateTermsObsGroupCfg,
+    TaskEnvCfg,
+    check_task_contract,
+    missing_contract_fields,
+)
 
-__all__ = ["CameraViewCfg", "EndEffectorCfg", "fill_term_params"]
+__all__ = [
+    "CONTRACT_FIELDS",
+    "CameraViewCfg",
+    "EndEffectorCfg",
+    "ObjectPlacementCfg",
+    "SeparateTermsObsGroupCfg",
+    "TaskEnvCfg",
+    "check_task_contract",
+    "fill_term_params",
+    "missing_contract_fields",
+]

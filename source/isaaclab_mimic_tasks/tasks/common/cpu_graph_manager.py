@@ -4,13 +4,13 @@ Isaac Lab 3.0's :class:`NewtonManager` captures the physics step into a graph on
 ``step`` and ``_invalidate_graph``). Warp >= 1.17 captures CPU launches too (``wp.capture_begin(device="cpu")``,
 replayed in C++ by ``wp.capture_launch``), which removes most of Warp's per-launch Python overhead, the bulk of a
 CPU physics step (~170 launches). :class:`NewtonCpuGraphMJWarpManager` is that one change, selected by a config
-(:class:`~isaaclab_mimic_tasks.tasks.common.physics.CpuGraphMJWarpSolverCfg`, through the ``class_type`` Isaac Lab reads): everything else, when a graph is
-captured and when it is dropped (resets, model changes), is Isaac Lab's CUDA-graph logic. Remove it once Isaac Lab
-captures on the CPU itself.
+(:class:`~isaaclab_mimic_tasks.tasks.common.physics.CpuGraphMJWarpSolverCfg`, through the ``class_type`` Isaac Lab
+reads): everything else, when a graph is captured and when it is dropped (resets, model changes), is Isaac Lab's
+CUDA-graph logic. Remove it once Isaac Lab captures on the CPU itself.
 
-It also counts each world's contacts before every solver step (:class:`~isaaclab_mimic_tasks.tasks.common.physics_monitor.ContactMonitor`,
-Warp launches captured with the step), so that a contact overflow ends that environment's attempt instead of
-passing unnoticed.
+It also counts each world's contacts before every solver step
+(:class:`~isaaclab_mimic_tasks.tasks.common.physics_monitor.ContactMonitor`, Warp launches captured with the step),
+so that a contact overflow ends that environment's attempt instead of passing unnoticed.
 
 Only Warp launches are replayed: a callback that does its work in torch or Python inside the captured region
 would run once, at capture. ``tests/test_physics.py`` checks that a captured and an uncaptured run give the same

@@ -10,7 +10,11 @@ from isaaclab.utils import configclass
 
 @configclass
 class EndEffectorCfg:
-    """An end effector: the body the IK action moves, the tool point on it, and its gripper joints."""
+    """An end effector: the body the IK action moves, the tool point on it, and its gripper joints.
+
+    A task declares each of its robot's end effectors under the name its Mimic cfg's ``subtask_configs`` uses
+    (:meth:`~isaaclab_mimic_tasks.tasks.common.TaskEnvCfg.set_end_effector`).
+    """
 
     body: SceneEntityCfg = MISSING
     """The robot and its end-effector body, e.g. ``SceneEntityCfg("robot", body_names=["panda_hand"])``."""
@@ -18,10 +22,25 @@ class EndEffectorCfg:
     """Tool point in the body frame (the frame the IK action tracks)."""
     gripper: SceneEntityCfg = MISSING
     """The robot and its gripper joints, e.g. ``SceneEntityCfg("robot", joint_names=["panda_finger_joint.*"])``."""
-    gripper_open: float = MISSING
-    """Gripper joint position when fully open."""
+    gripper_open: float | None = None
+    """Gripper joint position when fully open; None for a hand whose joints open along a posture rather than to one
+    position (the GR1T2's Fourier hands: ``mdp.hand_posture``)."""
     gripper_threshold: float = 0.005
     """Distance (joint units) from open or shut below which the gripper counts as open or shut."""
+
+
+@configclass
+class ObjectPlacementCfg:
+    """Reset ranges of a task's objects, the one place to change randomization (read by ``mdp.place_objects``).
+
+    A task subclasses it with one entry per object it places: uniform offsets around the object's nominal pose,
+    ``{"x": (low, high), "y": ..., "yaw": ...}`` (m, m, rad; a missing key means no offset).
+    """
+
+    min_separation: float = MISSING
+    """Least distance (m) between object centres; an object is redrawn until it keeps it."""
+    robot_clearance: float = MISSING
+    """Least distance (m) of an object centre from the robot base (the env origin in the table plane)."""
 
 
 @configclass

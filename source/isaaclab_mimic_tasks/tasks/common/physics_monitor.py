@@ -92,14 +92,29 @@ class ContactMonitor:
         device = self._counts.device
         wp.launch(_zero_counts, dim=self.world_count, inputs=[self._counts], device=device)
         wp.launch(
-            _count_contacts, dim=contacts.rigid_contact_max,
-            inputs=[contacts.rigid_contact_count, contacts.rigid_contact_shape0, contacts.rigid_contact_shape1,
-                    self._shape_world, self._counts], device=device,
+            _count_contacts,
+            dim=contacts.rigid_contact_max,
+            inputs=[
+                contacts.rigid_contact_count,
+                contacts.rigid_contact_shape0,
+                contacts.rigid_contact_shape1,
+                self._shape_world,
+                self._counts,
+            ],
+            device=device,
         )
         wp.launch(
-            _keep_peaks, dim=self.world_count,
-            inputs=[self._counts, contacts.rigid_contact_count, self.buffer_size, self.nconmax,
-                    self.peak, self.overflowed], device=device,
+            _keep_peaks,
+            dim=self.world_count,
+            inputs=[
+                self._counts,
+                contacts.rigid_contact_count,
+                self.buffer_size,
+                self.nconmax,
+                self.peak,
+                self.overflowed,
+            ],
+            device=device,
         )
 
     def take_overflows(self) -> torch.Tensor:

@@ -8,6 +8,8 @@ between them).
 
 import gymnasium as gym
 
+from isaaclab_mimic_tasks.registration import agent_cfg_entry_points
+
 RELATED_TASK_IDS = {
     "base": "Isaac-Desktop-Organizer-Franka-IK-Rel-v0",
     "play": "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0",
@@ -17,10 +19,7 @@ RELATED_TASK_IDS = {
 TASK_KWARGS = {
     "related_task_ids": RELATED_TASK_IDS,
     "scripted_expert_entry_point": f"{__name__}.scripted_expert:PickPlaceExpert",
-    "robomimic_bc_cfg_entry_point": f"{__name__}.agents:robomimic/bc.json",
-    "robomimic_bc_rnn_cfg_entry_point": f"{__name__}.agents:robomimic/bc_rnn_low_dim.json",
-    "lerobot_act_cfg_entry_point": f"{__name__}.agents:lerobot/act.json",
-    "lerobot_diffusion_cfg_entry_point": f"{__name__}.agents:lerobot/diffusion.json",
+    **agent_cfg_entry_points(__name__),
 }
 
 gym.register(

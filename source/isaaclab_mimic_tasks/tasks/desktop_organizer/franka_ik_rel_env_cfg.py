@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from isaaclab_physx.physics import PhysxCfg
-
 from isaaclab.controllers.differential_ik_cfg import DifferentialIKControllerCfg
 from isaaclab.devices import DevicesCfg
 from isaaclab.devices.keyboard import Se3KeyboardCfg
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.utils import configclass
+from isaaclab_physx.physics import PhysxCfg
 
 from isaaclab_mimic_tasks.assets.robots import franka_panda_cfg
-from isaaclab_mimic_tasks.devices import NewtonKeyboardCfg, SpaceMouseCfg, TerminalKeyboardCfg
 from isaaclab_mimic_tasks.tasks.common import CameraViewCfg, EndEffectorCfg
+from isaaclab_mimic_tasks.tasks.common.teleop import kitless_teleop_devices
 
 from . import mdp
 from .organizer_env_cfg import OrganizerEnvCfg
+
+EEF_NAME = "franka"
+"""The name of the Panda's end effector (its key in ``end_effectors`` and in the Mimic cfg's ``subtask_configs``)."""
 
 PANDA_HAND_TCP_OFFSET = (0.0, 0.0, 0.1034)
 """Tool centre point (between the finger pads) in the ``panda_hand`` frame."""
@@ -35,12 +37,13 @@ class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
         super().__post_init__()
         self.scene.robot = franka_panda_cfg().replace(prim_path="{ENV_REGEX_NS}/Robot")
         self.set_end_effector(
+            EEF_NAME,
             EndEffectorCfg(
                 body=SceneEntityCfg("robot", body_names=["panda_hand"]),
                 offset=PANDA_HAND_TCP_OFFSET,
                 gripper=SceneEntityCfg("robot", joint_names=["panda_finger_joint.*"]),
                 gripper_open=0.04,
-            )
+            ),
         )
         self.actions.arm_action = mdp.GravityCompensatedDiffIKActionCfg(
             asset_name="robot",
@@ -66,12 +69,7 @@ class FrankaOrganizerIKRelEnvCfg(OrganizerEnvCfg):
         # ours, kit-less, read the viewer window or a terminal
         steps = dict(pos_sensitivity=0.045, rot_sensitivity=0.15, sim_device=self.sim.device)
         self.teleop_devices = DevicesCfg(
-            devices={
-                "keyboard": Se3KeyboardCfg(**steps),
-                "newton_keyboard": NewtonKeyboardCfg(**steps),
-                "terminal_keyboard": TerminalKeyboardCfg(**steps),
-                "spacemouse": SpaceMouseCfg(**steps),
-            }
+            devices={"keyboard": Se3KeyboardCfg(**steps), **kitless_teleop_devices(**steps)}
         )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import torch
-
 import isaaclab.utils.math as PoseUtils
+import torch
 from isaaclab.envs import ManagerBasedRLMimicEnv
 
 from isaaclab_mimic_tasks.tasks.common.mimic import subtask_term_signals
@@ -25,7 +24,7 @@ class FrankaOrganizerIKRelMimicEnv(ManagerBasedRLMimicEnv):
 
     def get_robot_eef_pose(self, eef_name: str, env_ids: Sequence[int] | None = None) -> torch.Tensor:
         """Current end-effector pose, (len(env_ids), 4, 4), computed from the simulation state."""
-        pos, quat = mdp.eef_pose(self, self.cfg.end_effector)
+        pos, quat = mdp.eef_pose(self, self.cfg.end_effectors[eef_name])
         if env_ids is not None:
             pos, quat = pos[env_ids], quat[env_ids]
         return PoseUtils.make_pose(pos, PoseUtils.matrix_from_quat(quat))

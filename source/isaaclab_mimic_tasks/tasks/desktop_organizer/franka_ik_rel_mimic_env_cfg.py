@@ -5,9 +5,7 @@ from __future__ import annotations
 from isaaclab.envs.mimic_env_cfg import MimicEnvCfg, SubTaskConfig
 from isaaclab.utils import configclass
 
-from .franka_ik_rel_env_cfg import FrankaOrganizerIKRelEnvCfg
-
-EEF_NAME = "franka"
+from .franka_ik_rel_env_cfg import EEF_NAME, FrankaOrganizerIKRelEnvCfg
 
 SUBTASKS = (
     # (object_ref, term signal, description)

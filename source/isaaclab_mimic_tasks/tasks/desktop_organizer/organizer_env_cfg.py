@@ -1,9 +1,9 @@
 """Desktop organizer: put the ketchup bottle into the basket, with two distractors on the table.
 
-Robot-agnostic base configuration. A robot subclass sets ``scene.robot``, the actions and, with
-:meth:`OrganizerEnvCfg.set_end_effector`, its end effector (body, tool point, gripper joints), which the
-terms receive as a param. Physics defaults to Newton (MuJoCo
-Warp) on the CPU, tuned so grasps survive Mimic's action noise (see ``docs/physics.md``).
+Robot-agnostic base configuration. A robot subclass sets ``scene.robot``, the actions, its teleop devices and, with
+:meth:`~isaaclab_mimic_tasks.tasks.common.TaskEnvCfg.set_end_effector`, its end effector (body, tool point, gripper
+joints), which the terms receive as a param. Physics is Newton (MuJoCo Warp) on the CPU, tuned so grasps survive
+Mimic's action noise (see ``docs/physics.md``).
 """
 
 from __future__ import annotations
@@ -11,13 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import MISSING
 
-from isaaclab_newton.physics import NewtonCfg, NewtonShapeCfg
-
 import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
-from isaaclab.envs import ManagerBasedRLEnvCfg
 from isaaclab.managers import EventTermCfg as EventTerm
-from isaaclab.managers import ObservationGroupCfg as ObsGroup
 from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.managers import TerminationTermCfg as DoneTerm
@@ -26,8 +22,14 @@ from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets import asset_path
 from isaaclab_mimic_tasks.assets.libero_mjcf import BASKET_CONTAIN_REGION
-from isaaclab_mimic_tasks.tasks.common import CameraViewCfg, EndEffectorCfg, fill_term_params
-from isaaclab_mimic_tasks.tasks.common.physics import CpuGraphMJWarpSolverCfg
+from isaaclab_mimic_tasks.tasks.common import (
+    CameraViewCfg,
+    ObjectPlacementCfg,
+    SeparateTermsObsGroupCfg,
+    TaskEnvCfg,
+)
+from isaaclab_mimic_tasks.tasks.common.physics import newton_cpu_physics
+from isaaclab_mimic_tasks.tasks.common.scene import table_cfg
 
 from . import mdp
 
@@ -63,15 +65,7 @@ class OrganizerSceneCfg(InteractiveSceneCfg):
 
     robot: ArticulationCfg = MISSING
 
-    table = AssetBaseCfg(
-        prim_path="{ENV_REGEX_NS}/Table",
-        init_state=AssetBaseCfg.InitialStateCfg(pos=(TABLE_CENTER_X, 0.0, -TABLE_SIZE[2] / 2)),
-        spawn=sim_utils.CuboidCfg(
-            size=TABLE_SIZE,
-            collision_props=sim_utils.CollisionPropertiesCfg(),
-            visual_material=sim_utils.PreviewSurfaceCfg(diffuse_color=(0.06, 0.07, 0.09)),  # slate (linear RGB): objects stand out
-        ),
-    )
+    table = table_cfg(TABLE_SIZE, center=(TABLE_CENTER_X, 0.0, -TABLE_SIZE[2] / 2))
     light = AssetBaseCfg(prim_path="/World/light", spawn=sim_utils.DomeLightCfg(intensity=3000.0))
 
     ketchup = _object_cfg("ketchup", pos=(0.5, -0.12, 0.029), rot=(-0.5, -0.5, -0.5, 0.5))
@@ -81,7 +75,7 @@ class OrganizerSceneCfg(InteractiveSceneCfg):
 
 
 @configclass
-class PlacementCfg:
+class PlacementCfg(ObjectPlacementCfg):
     """Reset ranges of every object, the one place to change randomization.
 
     Each entry holds uniform offsets around the object's nominal pose: ``x``/``y`` in m, ``yaw`` in rad.
@@ -92,10 +86,8 @@ class PlacementCfg:
     basket: dict = {"x": (-0.02, 0.02), "y": (-0.02, 0.02)}
     orange_juice: dict = {"x": (-0.3, 0.3), "y": (-0.3, 0.3), "yaw": (-math.pi, math.pi)}
     cream_cheese: dict = {"x": (-0.3, 0.3), "y": (-0.3, 0.3), "yaw": (-math.pi, math.pi)}
-    min_separation: float = 0.15
-    """Least distance (m) between object centres; distractors are redrawn until they keep it."""
-    robot_clearance: float = 0.3
-    """Least distance (m) of an object centre from the robot base."""
+    min_separation = 0.15  # distractors are redrawn until they keep it
+    robot_clearance = 0.3
 
 
 @configclass
@@ -124,7 +116,7 @@ class ObservationsCfg:
     """Observation groups: ``policy`` (state) and ``subtask_terms`` (0/1 signals for Mimic annotation)."""
 
     @configclass
-    class PolicyCfg(ObsGroup):
+    class PolicyCfg(SeparateTermsObsGroupCfg):
         eef_pos = ObsTerm(func=mdp.eef_pos, params={"end_effector": MISSING})
         eef_quat = ObsTerm(func=mdp.eef_quat, params={"end_effector": MISSING})
         gripper_pos = ObsTerm(func=mdp.gripper_pos, params={"end_effector": MISSING})
@@ -135,20 +127,12 @@ class ObservationsCfg:
         orange_juice_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("orange_juice")})
         cream_cheese_pose = ObsTerm(func=mdp.object_pose, params={"object_cfg": SceneEntityCfg("cream_cheese")})
 
-        def __post_init__(self):
-            self.enable_corruption = False
-            self.concatenate_terms = False
-
     @configclass
-    class SubtaskCfg(ObsGroup):
+    class SubtaskCfg(SeparateTermsObsGroupCfg):
         reach = ObsTerm(func=mdp.eef_near_object, params=dict(GRASP))
         grasp = ObsTerm(func=mdp.object_grasped, params=dict(GRASP))
         lift = ObsTerm(func=mdp.object_lifted, params=dict(GRASP))
         place = ObsTerm(func=mdp.object_in_region, params=dict(IN_BASKET))
-
-        def __post_init__(self):
-            self.enable_corruption = False
-            self.concatenate_terms = False
 
     policy: PolicyCfg = PolicyCfg()
     subtask_terms: SubtaskCfg = SubtaskCfg()
@@ -159,9 +143,7 @@ class EventCfg:
     """Reset: robot and objects to their defaults, then objects to random poses from the env cfg's ``placement``."""
 
     reset_all = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
-    place_objects = EventTerm(
-        func=mdp.place_objects, mode="reset", params={"object_names": list(OBJECTS)}
-    )
+    place_objects = EventTerm(func=mdp.place_objects, mode="reset", params={"object_names": list(OBJECTS)})
 
 
 @configclass
@@ -175,26 +157,8 @@ class TerminationsCfg:
     success = DoneTerm(func=mdp.object_placed_in_container, params={**GRASP, **IN_BASKET, "max_speed": 0.05})
 
 
-def newton_cpu_physics() -> NewtonCfg:
-    """MuJoCo Warp settings under which Panda grasps hold (measurements in ``docs/physics.md``)."""
-    return NewtonCfg(
-        solver_cfg=CpuGraphMJWarpSolverCfg(
-            # buffers sized from the worst a person produced (bench/clumsy_operator.py, 2026-12-05: 189 contacts and
-            # 133 constraint rows per env, hand pressed into the table and closed on the bottle; 174 at 20 envs with
-            # the workspace floor): 2x margin. 200 contacts overflowed under a person's hand (NaN state followed);
-            # the size costs no measurable speed
-            integrator="implicitfast", cone="elliptic", njmax=400, nconmax=400, use_mujoco_contacts=False,
-            # 2.1x env-steps/s when on, but policies trained on demos generated with it succeeded less (docs/physics.md)
-            fold_decimation=False,
-        ),
-        # MuJoCo solref (0.01, 1): fingers sink 0.5 mm per side instead of 3 mm
-        default_shape_cfg=NewtonShapeCfg(ke=1.0e4, kd=200.0),
-        use_cuda_graph=True,  # on the CPU too: the step replays from a Warp graph (tasks/common/cpu_graph_manager.py)
-    )
-
-
 @configclass
-class OrganizerEnvCfg(ManagerBasedRLEnvCfg):
+class OrganizerEnvCfg(TaskEnvCfg):
     """Desktop organizer environment, robot-agnostic part."""
 
     scene: OrganizerSceneCfg = OrganizerSceneCfg(num_envs=1, env_spacing=2.5, replicate_physics=True)
@@ -203,12 +167,9 @@ class OrganizerEnvCfg(ManagerBasedRLEnvCfg):
     events: EventCfg = EventCfg()
     terminations: TerminationsCfg = TerminationsCfg()
     placement: PlacementCfg = PlacementCfg()
-    commands = None
-    rewards = None
-    curriculum = None
 
-    instruction: str = "Put the ketchup bottle in the basket."
-    """The task in words: the language instruction of every episode of a LeRobot export."""
+    instruction = "Put the ketchup bottle in the basket."
+    record_success_steps = 10
     video_view: CameraViewCfg = CameraViewCfg(eye=(1.5, -0.8, 1.05), target=(0.35, 0.03, 0.22))
     """Video camera: in front of the table on the bottle's side, high enough to see into the basket, aimed above
     the middle of the table so the lifted gripper stays in view."""
@@ -219,23 +180,15 @@ class OrganizerEnvCfg(ManagerBasedRLEnvCfg):
         "front": CameraViewCfg(eye=(1.45, 0.0, 0.6), target=(0.4, 0.0, 0.05)),
     }
     """The viewer window's views (number keys 1-4). "behind": from behind the robot's right shoulder, so the motion
-    keys go about the way they look (W away, A left); "side": heights and the reach along x; "top": where over the table; the robot
-    subclass adds "gripper", over its hand."""
-    end_effector: EndEffectorCfg = MISSING
-    """Set by the robot subclass with :meth:`set_end_effector`."""
-
-    def set_end_effector(self, end_effector: EndEffectorCfg) -> None:
-        """Declare the robot's end effector: every term that takes ``end_effector`` gets it."""
-        self.end_effector = end_effector
-        fill_term_params(self, "end_effector", end_effector)
+    keys go about the way they look (W away, A left); "side": heights and the reach along x; "top": where over the
+    table; the robot subclass adds "gripper", over its hand."""
 
     def __post_init__(self):
-        # 20 Hz control; dt 0.005 is what keeps grasps (dt 0.01 with decimation 5 dropped all of them)
-        self.decimation = 10
-        self.sim.dt = 0.005
-        self.sim.render_interval = self.decimation
-        self.sim.device = "cpu"
-        self.sim.physics = newton_cpu_physics()
-        self.episode_length_s = 20.0
+        super().__post_init__()
+        # buffers sized from the worst a person produced (bench/clumsy_operator.py, 2026-12-05: 189 contacts and
+        # 133 constraint rows per env, hand pressed into the table and closed on the bottle; 174 at 20 envs with
+        # the workspace floor): 2x margin. 200 contacts overflowed under a person's hand (NaN state followed);
+        # the size costs no measurable speed
+        self.sim.physics = newton_cpu_physics(njmax=400, nconmax=400)
         for name in OBJECTS:
             getattr(self.scene, name).spawn.usd_path = asset_path(name)

@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-import torch
-
 import isaaclab.utils.math as math_utils
+import torch
 
 from . import mdp
 from .organizer_env_cfg import GRASP_POINT
@@ -75,6 +74,7 @@ class PickPlaceExpert:
     def __init__(self, env, cfg: PickPlaceExpertCfg | None = None):
         self.env = env.unwrapped
         self.cfg = cfg or PickPlaceExpertCfg()
+        (self.end_effector,) = self.env.cfg.end_effectors.values()  # a one-arm robot: its one end effector
         n, device = self.env.num_envs, self.env.device
         self.phase = torch.zeros(n, dtype=torch.long, device=device)
         self.phase_steps = torch.zeros(n, dtype=torch.long, device=device)
@@ -88,7 +88,7 @@ class PickPlaceExpert:
             env_ids = torch.arange(self.env.num_envs, device=self.env.device)
         self.phase[env_ids] = Phase.APPROACH
         self.phase_steps[env_ids] = 0
-        self.target_quat[env_ids] = mdp.eef_pose(self.env, self.env.cfg.end_effector)[1][env_ids]
+        self.target_quat[env_ids] = mdp.eef_pose(self.env, self.end_effector)[1][env_ids]
 
     def _grasp_point(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Grasp point and object centre, (N, 3) each, in the robot base frame."""
@@ -101,7 +101,7 @@ class PickPlaceExpert:
     def advance(self) -> torch.Tensor:
         """Actions for every environment, (num_envs, 7); advances each environment's phase machine."""
         cfg = self.cfg
-        eef_pos, eef_quat = mdp.eef_pose(self.env, self.env.cfg.end_effector)
+        eef_pos, eef_quat = mdp.eef_pose(self.env, self.end_effector)
         grasp, object_center = self._grasp_point()
         # carry the object's centre (not the gripper) over the container's centre
         container = mdp.object_pose(self.env, mdp.SceneEntityCfg(cfg.container_name))[:, :3]

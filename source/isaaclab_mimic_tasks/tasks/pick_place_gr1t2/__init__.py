@@ -2,11 +2,13 @@
 poses solved by Pink IK, kit-less). ``Isaac-PickPlace-GR1T2-Abs-v0`` is the ID of Isaac Lab's humanoid tutorial
 (stock 3.0 renamed its task); registering ``...-Abs-Mimic-v0`` replaces stock's Kit-only entry of that ID.
 
-Each registration declares, as strings (registering imports nothing): the env cfg, the robomimic and LeRobot configs, the
-scripted expert, and how the plain, ``-Play-`` and ``-Mimic-`` IDs relate.
+Each registration declares, as strings (registering imports nothing): the env cfg, the robomimic and LeRobot
+configs, the scripted expert, and how the plain, ``-Play-`` and ``-Mimic-`` IDs relate.
 """
 
 import gymnasium as gym
+
+from isaaclab_mimic_tasks.registration import agent_cfg_entry_points
 
 RELATED_TASK_IDS = {
     "base": "Isaac-PickPlace-GR1T2-Abs-v0",
@@ -17,10 +19,7 @@ RELATED_TASK_IDS = {
 TASK_KWARGS = {
     "related_task_ids": RELATED_TASK_IDS,
     "scripted_expert_entry_point": f"{__name__}.scripted_expert:GR1T2PickPlaceExpert",
-    "robomimic_bc_cfg_entry_point": f"{__name__}.agents:robomimic/bc.json",
-    "robomimic_bc_rnn_cfg_entry_point": f"{__name__}.agents:robomimic/bc_rnn_low_dim.json",
-    "lerobot_act_cfg_entry_point": f"{__name__}.agents:lerobot/act.json",
-    "lerobot_diffusion_cfg_entry_point": f"{__name__}.agents:lerobot/diffusion.json",
+    **agent_cfg_entry_points(__name__),
 }
 
 gym.register(
@@ -40,6 +39,9 @@ gym.register(
 gym.register(
     id=RELATED_TASK_IDS["mimic"],
     entry_point=f"{__name__}.pickplace_gr1t2_mimic_env:PickPlaceGR1T2MimicEnv",
-    kwargs={"env_cfg_entry_point": f"{__name__}.pickplace_gr1t2_mimic_env_cfg:PickPlaceGR1T2MimicEnvCfg", **TASK_KWARGS},
+    kwargs={
+        "env_cfg_entry_point": f"{__name__}.pickplace_gr1t2_mimic_env_cfg:PickPlaceGR1T2MimicEnvCfg",
+        **TASK_KWARGS,
+    },
     disable_env_checker=True,
 )

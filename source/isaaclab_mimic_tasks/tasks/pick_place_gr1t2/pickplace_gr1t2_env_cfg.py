@@ -11,15 +11,11 @@ from __future__ import annotations
 import math
 from dataclasses import MISSING
 
-from isaaclab_newton.physics import NewtonCfg, NewtonShapeCfg
-
 import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
 from isaaclab.controllers.pink_ik import DampingTaskCfg, FrameTaskCfg, NullSpacePostureTaskCfg, PinkIKControllerCfg
 from isaaclab.devices import DevicesCfg
-from isaaclab.envs import ManagerBasedRLEnvCfg
 from isaaclab.managers import EventTermCfg as EventTerm
-from isaaclab.managers import ObservationGroupCfg as ObsGroup
 from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.managers import TerminationTermCfg as DoneTerm
@@ -27,17 +23,20 @@ from isaaclab.scene import InteractiveSceneCfg
 from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets import asset_path
-from isaaclab_mimic_tasks.assets.libero_mjcf import BASKET_CONTAIN_REGION
 from isaaclab_mimic_tasks.assets.gr1t2 import ARM_JOINT_NAMES, HAND_JOINT_NAMES, gr1t2_cfg, ik_urdf_path
-from isaaclab_mimic_tasks.devices import (
-    BimanualWristRetargeterCfg,
-    NewtonKeyboardCfg,
-    SpaceMouseCfg,
-    TerminalKeyboardCfg,
+from isaaclab_mimic_tasks.assets.libero_mjcf import BASKET_CONTAIN_REGION
+from isaaclab_mimic_tasks.devices import BimanualWristRetargeterCfg
+from isaaclab_mimic_tasks.tasks.common import (
+    CameraViewCfg,
+    EndEffectorCfg,
+    ObjectPlacementCfg,
+    SeparateTermsObsGroupCfg,
+    TaskEnvCfg,
 )
-from isaaclab_mimic_tasks.tasks.common import CameraViewCfg
 from isaaclab_mimic_tasks.tasks.common.mdp.pink_actions import StepwisePinkIKActionCfg
-from isaaclab_mimic_tasks.tasks.common.physics import CpuGraphMJWarpSolverCfg
+from isaaclab_mimic_tasks.tasks.common.physics import newton_cpu_physics
+from isaaclab_mimic_tasks.tasks.common.scene import table_cfg
+from isaaclab_mimic_tasks.tasks.common.teleop import kitless_teleop_devices
 
 from . import mdp
 
@@ -53,6 +52,16 @@ CAN_HALF_HEIGHT = 0.0385 * CAN_SCALE[1]
 
 WRIST_FRAMES = {"left": "left_hand_pitch_link", "right": "right_hand_pitch_link"}
 """The frames Pink IK moves (and the end-effector poses Mimic reads)."""
+
+
+def hand_end_effector(side: str) -> EndEffectorCfg:
+    """The end effector ``side`` (``"left"`` or ``"right"``, as the Mimic cfg names its subtask lists): the wrist
+    frame and the hand's 11 joints, which open and close along ``mdp.hand_posture`` rather than to one position."""
+    return EndEffectorCfg(
+        body=SceneEntityCfg("robot", body_names=[WRIST_FRAMES[side]]),
+        gripper=SceneEntityCfg("robot", joint_names=[f"{side[0].upper()}_.*"]),
+    )
+
 
 IDLE_WRIST_POSES = {
     "left": (-0.22878, 0.2536, 1.0953, 0.5, -0.5, 0.5, 0.5),
@@ -82,15 +91,7 @@ class PickPlaceGR1T2SceneCfg(InteractiveSceneCfg):
     """Robot, table, can (LIBERO tomato sauce stretched to 12.3 cm, standing: its axis is the asset's y) and basket."""
 
     robot: ArticulationCfg = MISSING
-    table = AssetBaseCfg(
-        prim_path="{ENV_REGEX_NS}/Table",
-        init_state=AssetBaseCfg.InitialStateCfg(pos=TABLE_CENTER),
-        spawn=sim_utils.CuboidCfg(
-            size=TABLE_SIZE,
-            collision_props=sim_utils.CollisionPropertiesCfg(),
-            visual_material=sim_utils.PreviewSurfaceCfg(diffuse_color=(0.06, 0.07, 0.09)),  # slate (linear RGB): objects stand out
-        ),
-    )
+    table = table_cfg(TABLE_SIZE, center=TABLE_CENTER)
     object = RigidObjectCfg(
         prim_path="{ENV_REGEX_NS}/Object",
         init_state=RigidObjectCfg.InitialStateCfg(
@@ -107,7 +108,7 @@ class PickPlaceGR1T2SceneCfg(InteractiveSceneCfg):
 
 
 @configclass
-class PlacementCfg:
+class PlacementCfg(ObjectPlacementCfg):
     """Reset ranges of every object, the one place to change randomization (read by ``mdp.place_objects``).
 
     Uniform offsets (m) around the nominal poses. The stock task's +-1 cm teaches a policy nothing; +-3 cm for
@@ -116,10 +117,8 @@ class PlacementCfg:
 
     object: dict = {"x": (-0.03, 0.03), "y": (-0.03, 0.03)}
     basket: dict = {"x": (-0.02, 0.02), "y": (-0.02, 0.02)}
-    min_separation: float = 0.15
-    """Least distance (m) between object centres."""
-    robot_clearance: float = 0.3
-    """Least distance (m) of an object centre from the robot's pelvis (the env origin in the table plane)."""
+    min_separation = 0.15
+    robot_clearance = 0.3  # from the robot's pelvis
 
 
 def pink_ik_controller_cfg() -> PinkIKControllerCfg:
@@ -141,7 +140,10 @@ def pink_ik_controller_cfg() -> PinkIKControllerCfg:
             DampingTaskCfg(cost=0.05),
             # keeps the redundant arm near its start posture, wrists included (they hit their limits otherwise)
             NullSpacePostureTaskCfg(
-                cost=0.5, lm_damping=1.0, controlled_frames=list(WRIST_FRAMES.values()), controlled_joints=list(ARM_JOINT_NAMES)
+                cost=0.5,
+                lm_damping=1.0,
+                controlled_frames=list(WRIST_FRAMES.values()),
+                controlled_joints=list(ARM_JOINT_NAMES),
             ),
         ],
         fixed_input_tasks=[],
@@ -172,30 +174,25 @@ class ObservationsCfg:
     ``subtask_terms``: 0/1 signals of the right hand's subtasks, for automatic annotation."""
 
     @configclass
-    class PolicyCfg(ObsGroup):
+    class PolicyCfg(SeparateTermsObsGroupCfg):
         left_eef_pos = ObsTerm(func=mdp.wrist_pos, params={"frame": WRIST_FRAMES["left"]})
         left_eef_quat = ObsTerm(func=mdp.wrist_quat, params={"frame": WRIST_FRAMES["left"]})
         right_eef_pos = ObsTerm(func=mdp.wrist_pos, params={"frame": WRIST_FRAMES["right"]})
         right_eef_quat = ObsTerm(func=mdp.wrist_quat, params={"frame": WRIST_FRAMES["right"]})
-        hand_joint_state = ObsTerm(func=mdp.joint_pos, params={"asset_cfg": SceneEntityCfg("robot", joint_names=["R_.*", "L_.*"])})
+        hand_joint_state = ObsTerm(
+            func=mdp.joint_pos, params={"asset_cfg": SceneEntityCfg("robot", joint_names=["R_.*", "L_.*"])}
+        )
         robot_joint_pos = ObsTerm(func=mdp.joint_pos)
         object = ObsTerm(
-            func=mdp.object_obs, params={"left_frame": WRIST_FRAMES["left"], "right_frame": WRIST_FRAMES["right"], "object_cfg": OBJECT}
+            func=mdp.object_obs,
+            params={"left_frame": WRIST_FRAMES["left"], "right_frame": WRIST_FRAMES["right"], "object_cfg": OBJECT},
         )
         basket_pos = ObsTerm(func=mdp.root_pos_w, params={"asset_cfg": BASKET})
 
-        def __post_init__(self):
-            self.enable_corruption = False
-            self.concatenate_terms = False
-
     @configclass
-    class SubtaskCfg(ObsGroup):
+    class SubtaskCfg(SeparateTermsObsGroupCfg):
         grasp = ObsTerm(func=mdp.object_in_hand, params=dict(RIGHT_HAND))
         lift = ObsTerm(func=mdp.object_lifted_in_hand, params=dict(RIGHT_HAND))
-
-        def __post_init__(self):
-            self.enable_corruption = False
-            self.concatenate_terms = False
 
     policy: PolicyCfg = PolicyCfg()
     subtask_terms: SubtaskCfg = SubtaskCfg()
@@ -216,32 +213,12 @@ class TerminationsCfg:
 
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
     physics_failure = DoneTerm(func=mdp.physics_failure)
-    object_dropping = DoneTerm(func=mdp.object_below, params={"object_cfg": OBJECT, "minimum_height": TABLE_TOP_Z - 0.1})
+    object_dropping = DoneTerm(
+        func=mdp.object_below, params={"object_cfg": OBJECT, "minimum_height": TABLE_TOP_Z - 0.1}
+    )
     success = DoneTerm(
         func=mdp.object_resting_in_container,
         params={**RIGHT_HAND, "container_cfg": BASKET, "region": BASKET_CONTAIN_REGION},
-    )
-
-
-def newton_cpu_physics() -> NewtonCfg:
-    """MuJoCo Warp settings of the upstream Newton preset of this task, with the Panda's contact stiffness and MuJoCo
-    Warp's default line search (the preset's 15 iterations ran out in contact and printed a warning every step)."""
-    return NewtonCfg(
-        solver_cfg=CpuGraphMJWarpSolverCfg(
-            solver="newton",
-            integrator="implicitfast",
-            cone="elliptic",
-            impratio=10.0,
-            iterations=100,
-            # buffers sized from the worst measured (2026-12-05): a person's keyboard grasp of the can made 307-318
-            # contacts (300 overflowed), bench/clumsy_operator.py at 20 envs 326 contacts and 168 constraint rows
-            # per env: about 2x margin on contacts
-            njmax=600,
-            nconmax=640,
-            use_mujoco_contacts=False,
-        ),
-        default_shape_cfg=NewtonShapeCfg(ke=1.0e4, kd=200.0),
-        use_cuda_graph=True,  # on the CPU too: the step replays from a Warp graph (tasks/common/cpu_graph_manager.py)
     )
 
 
@@ -263,17 +240,11 @@ def teleop_devices(sim_device: str) -> DevicesCfg:
         sim_device=sim_device,
     )
     steps = dict(pos_sensitivity=0.01, rot_sensitivity=0.05, sim_device=sim_device, retargeters=[retargeter])
-    return DevicesCfg(
-        devices={
-            "newton_keyboard": NewtonKeyboardCfg(**steps),
-            "terminal_keyboard": TerminalKeyboardCfg(**steps),
-            "spacemouse": SpaceMouseCfg(**steps),
-        }
-    )
+    return DevicesCfg(devices=kitless_teleop_devices(**steps))
 
 
 @configclass
-class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
+class PickPlaceGR1T2EnvCfg(TaskEnvCfg):
     """GR1T2 pick-and-place with the absolute wrist-pose action (``Isaac-PickPlace-GR1T2-Abs-v0`` once registered)."""
 
     scene: PickPlaceGR1T2SceneCfg = PickPlaceGR1T2SceneCfg(num_envs=1, env_spacing=2.5, replicate_physics=True)
@@ -282,12 +253,8 @@ class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
     events: EventCfg = EventCfg()
     terminations: TerminationsCfg = TerminationsCfg()
     placement: PlacementCfg = PlacementCfg()
-    commands = None
-    rewards = None
-    curriculum = None
 
-    instruction: str = "Pick up the can with the right hand and place it in the basket."
-    """The task in words: the language instruction of every episode of a LeRobot export."""
+    instruction = "Pick up the can with the right hand and place it in the basket."
     video_view: CameraViewCfg = CameraViewCfg(eye=(0.75, 0.05, 1.25), target=(0.1, 0.4, 0.9))
     """Video camera: on the robot's right, above the table, looking at the can and the basket."""
     camera_views: dict = {
@@ -296,28 +263,31 @@ class PickPlaceGR1T2EnvCfg(ManagerBasedRLEnvCfg):
         "top": CameraViewCfg(eye=(0.0, 0.38, 2.05), target=(0.0, 0.45, 0.84)),
         "front": CameraViewCfg(eye=(0.0, 1.55, 1.45), target=(0.0, 0.3, 0.95)),
         "right hand": CameraViewCfg(
-            eye=(0.25, -0.25, 0.3), target=(0.0, 0.1, -0.1), follow=SceneEntityCfg("robot", body_names=["right_hand_pitch_link"])
+            eye=(0.25, -0.25, 0.3),
+            target=(0.0, 0.1, -0.1),
+            follow=SceneEntityCfg("robot", body_names=["right_hand_pitch_link"]),
         ),
     }
     """The viewer window's views (number keys 1-5). "behind": over the robot's right shoulder, so the motion keys go
-    about the way they look; "side": heights and the reach; "top": where over the table; "right hand": over the right hand."""
+    about the way they look; "side": heights and the reach; "top": where over the table; "right hand": over the
+    right hand."""
 
-    record_success_steps: int = 20
-    """Steps the success must hold before a recorded demo is kept (read by ``mimic-tasks record``). A dropped can
-    settles for a while; with 10, Mimic's replay of the source's short tail ended 5 of 41 generated demos before
-    their can was at rest (73% kept), with 20: 91%."""
+    record_success_steps = 20
+    """20, not 10: a dropped can settles for a while; with 10, Mimic's replay of the source's short tail ended 5 of 41
+    generated demos before their can was at rest (73% kept), with 20: 91%."""
 
     idle_action = [*IDLE_WRIST_POSES["left"], *IDLE_WRIST_POSES["right"], *([0.0] * len(HAND_JOINT_NAMES))]
     """The action that holds the start posture (the stock cfg's ``idle_action``)."""
 
     def __post_init__(self):
-        # 20 Hz control on a 0.005 s physics step, the step at which the Panda's grasps hold
-        self.decimation = 10
-        self.sim.dt = 0.005
-        self.sim.render_interval = self.decimation
-        self.sim.device = "cpu"
-        self.sim.physics = newton_cpu_physics()
-        self.episode_length_s = 20.0
+        super().__post_init__()
+        # the upstream Newton preset's impratio with MuJoCo Warp's default line search (the preset's 15 iterations
+        # ran out in contact and printed a warning every step). Buffers sized from the worst measured (2026-12-05): a
+        # person's keyboard grasp of the can made 307-318 contacts (300 overflowed), bench/clumsy_operator.py at 20
+        # envs 326 contacts and 168 constraint rows per env: about 2x margin on contacts
+        self.sim.physics = newton_cpu_physics(njmax=600, nconmax=640, impratio=10.0)
+        for side in WRIST_FRAMES:  # this task's terms take wrist frame names, not end effectors
+            self.set_end_effector(side, hand_end_effector(side), term_param=f"{side}_end_effector")
         # assets are built on first use, when the cfg is made (registering the task builds nothing)
         self.scene.robot = gr1t2_cfg().replace(prim_path="{ENV_REGEX_NS}/Robot")
         self.actions.upper_body_ik.controller.urdf_path = ik_urdf_path()

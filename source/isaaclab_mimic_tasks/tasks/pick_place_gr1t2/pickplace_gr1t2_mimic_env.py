@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import torch
-
 import isaaclab.utils.math as PoseUtils
+import torch
 from isaaclab.envs import ManagerBasedRLMimicEnv
 
+from isaaclab_mimic_tasks.assets.gr1t2 import HAND_JOINT_NAMES
 from isaaclab_mimic_tasks.tasks.common.mimic import subtask_term_signals
 
-from isaaclab_mimic_tasks.assets.gr1t2 import HAND_JOINT_NAMES
-
 HAND_VALUE_INDICES = {
-    side: [i for i, name in enumerate(HAND_JOINT_NAMES) if name.startswith(prefix)] for side, prefix in (("left", "L_"), ("right", "R_"))
+    side: [i for i, name in enumerate(HAND_JOINT_NAMES) if name.startswith(prefix)]
+    for side, prefix in (("left", "L_"), ("right", "R_"))
 }
 """Which of the 22 (interleaved) hand values belong to each hand: stock ``actions_to_gripper_actions`` slices the
 22 values in halves, so its "left" holds five right-hand joints."""
@@ -50,7 +49,9 @@ class PickPlaceGR1T2MimicEnv(ManagerBasedRLMimicEnv):
             if action_noise_dict is not None:
                 pose = pose + action_noise_dict[eef] * torch.randn_like(pose)
             action[pose_slice] = pose
-            action[NUM_ARM_VALUES + torch.tensor(HAND_VALUE_INDICES[eef])] = gripper_action_dict[eef].reshape(-1).to(action)
+            action[NUM_ARM_VALUES + torch.tensor(HAND_VALUE_INDICES[eef])] = (
+                gripper_action_dict[eef].reshape(-1).to(action)
+            )
         return action
 
     def action_to_target_eef_pose(self, action: torch.Tensor) -> dict[str, torch.Tensor]:

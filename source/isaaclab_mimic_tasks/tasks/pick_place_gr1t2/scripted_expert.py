@@ -29,9 +29,8 @@ import math
 from dataclasses import dataclass
 from enum import IntEnum
 
-import torch
-
 import isaaclab.utils.math as math_utils
+import torch
 
 from isaaclab_mimic_tasks.assets.gr1t2 import HAND_JOINT_NAMES
 
@@ -134,8 +133,10 @@ class GR1T2PickPlaceExpert:
         in_basket = above_basket.clone()
         in_basket[:, 2] = basket[:, 2] + cfg.basket_rim - cfg.release_depth + CAN_HALF_HEIGHT
         release_wrist = self._wrist_for_can(in_basket)
-        offsets = {key: torch.tensor(value, device=device) for key, value in (
-            ("pre", cfg.approach_offset), ("retreat", cfg.retreat_offset))}
+        offsets = {
+            key: torch.tensor(value, device=device)
+            for key, value in (("pre", cfg.approach_offset), ("retreat", cfg.retreat_offset))
+        }
         waypoints = {  # phase: (wrist waypoint, hand closure, tolerance or None)
             Phase.PRE: (grasp + offsets["pre"], mdp.HAND_OPEN, cfg.coarse_tolerance),
             Phase.APPROACH: (grasp, mdp.HAND_OPEN, cfg.tolerance),

@@ -1,12 +1,12 @@
-"""Reset events: object placement from the ranges in ``env.cfg.placement`` (every task keeps its ranges there)."""
+"""Reset events: object placement from the ranges in ``env.cfg.placement``, which every task declares (the task
+contract's :class:`~isaaclab_mimic_tasks.tasks.common.ObjectPlacementCfg`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import torch
-
 import isaaclab.utils.math as math_utils
+import torch
 
 if TYPE_CHECKING:
     from isaaclab.envs import ManagerBasedRLEnv
@@ -68,4 +68,3 @@ def place_objects(env: ManagerBasedRLEnv, env_ids: torch.Tensor, object_names: l
         quat_w = math_utils.quat_mul(yaw_quat, nominal_quat)
         obj.write_root_pose_to_sim_index(root_pose=torch.cat([pos_w, quat_w], -1), env_ids=env_ids)
         obj.write_root_velocity_to_sim_index(root_velocity=torch.zeros(n, 6, device=env.device), env_ids=env_ids)
-

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import torch
-
 import isaaclab.utils.math as math_utils
+import torch
 from isaaclab.managers import SceneEntityCfg
 
 if TYPE_CHECKING:
@@ -80,7 +79,9 @@ def object_pose(
     return torch.cat([pos, quat], dim=-1)
 
 
-def point_in_object_w(env: ManagerBasedRLEnv, object_cfg: SceneEntityCfg, offset: tuple[float, float, float]) -> torch.Tensor:
+def point_in_object_w(
+    env: ManagerBasedRLEnv, object_cfg: SceneEntityCfg, offset: tuple[float, float, float]
+) -> torch.Tensor:
     """World position of a point fixed in an object's frame, (N, 3)."""
     obj = env.scene[object_cfg.name]
     local = torch.tensor(offset, device=env.device).expand(env.num_envs, 3)

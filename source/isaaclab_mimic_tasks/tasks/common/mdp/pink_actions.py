@@ -3,9 +3,8 @@ about 1.5 s, which tasks with differential IK should not pay."""
 
 from __future__ import annotations
 
-import torch
-
 import isaaclab.utils.math as math_utils
+import torch
 from isaaclab.envs.mdp.actions.pink_actions_cfg import PinkInverseKinematicsActionCfg
 from isaaclab.envs.mdp.actions.pink_task_space_actions import PinkInverseKinematicsAction
 from isaaclab.utils import configclass
@@ -62,7 +61,9 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
             if self._position_bounds is not None:
                 position = torch.maximum(torch.minimum(position, self._position_bounds[1]), self._position_bounds[0])
             last = self._last_valid_actions[:, start : start + 7]
-            actions[:, start : start + 7] = torch.where(valid, torch.cat((position, quat / norm.clamp(min=1e-6)), 1), last)
+            actions[:, start : start + 7] = torch.where(
+                valid, torch.cat((position, quat / norm.clamp(min=1e-6)), 1), last
+            )
         hand = actions[:, -self.hand_joint_dim :]
         actions[:, -self.hand_joint_dim :] = torch.where(
             torch.isfinite(hand), hand, self._last_valid_actions[:, -self.hand_joint_dim :]
@@ -82,7 +83,9 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
             position, quat = measured[:, start : start + 3], measured[:, start + 3 : start + 7]
             if max_step is not None:
                 step = actions[:, start : start + 3] - position
-                scale = torch.clamp(max_step / torch.linalg.vector_norm(step, dim=1, keepdim=True).clamp_min(1e-9), max=1.0)
+                scale = torch.clamp(
+                    max_step / torch.linalg.vector_norm(step, dim=1, keepdim=True).clamp_min(1e-9), max=1.0
+                )
                 actions[:, start : start + 3] = position + step * scale
             if max_rotation is not None:
                 target = actions[:, start + 3 : start + 7]
@@ -124,7 +127,9 @@ class StepwisePinkIKAction(PinkInverseKinematicsAction):
         self._processed_actions = torch.cat((self._ik_joint_positions, self._target_hand_joint_positions), dim=1)
         if self.cfg.enable_gravity_compensation:
             self._apply_gravity_compensation()
-        self._asset.set_joint_position_target_index(target=self._processed_actions, joint_ids=self._controlled_joint_ids)
+        self._asset.set_joint_position_target_index(
+            target=self._processed_actions, joint_ids=self._controlled_joint_ids
+        )
 
     def reset(self, env_ids=None) -> None:
         super().reset(env_ids)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import torch
-
 import isaaclab.utils.math as math_utils
+import torch
 from isaaclab.managers import SceneEntityCfg
 
 from isaaclab_mimic_tasks.tasks.common.mdp import eef_pose, gripper_pos, point_in_object_w

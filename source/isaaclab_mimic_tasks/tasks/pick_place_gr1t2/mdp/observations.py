@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import torch
-
 import isaaclab.utils.math as math_utils
+import torch
 from isaaclab.managers import SceneEntityCfg
 
 from .hand import hand_closure

@@ -12,8 +12,8 @@ Each feature's ``names`` are ``<observation key>_<index>``, so the HDF5 key and 
 train/valid masks become LeRobot's ``splits`` (train episodes first). Dimensions that barely vary in the data (a
 quaternion component, a basket that never moves) are centred but not scaled (std and half-ranges 1, as robomimic's
 normalization here), other dimensions get a std and half-ranges of at least :data:`STATS_FLOOR`: LeRobot's
-normalizer divides by them (eps 1e-8) and would multiply a tiny deviation at evaluation by ~1e7. Provenance (source file, demo of each episode, generation seed and totals) is written to
-``meta/isaaclab_mimic.json``.
+normalizer divides by them (eps 1e-8) and would multiply a tiny deviation at evaluation by ~1e7. Provenance
+(source file, demo of each episode, generation seed and totals) is written to ``meta/isaaclab_mimic.json``.
 """
 
 from __future__ import annotations
@@ -25,17 +25,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from isaaclab_mimic_tasks.envs import UserInputError
+from isaaclab_mimic_tasks.datasets.io import dataset_task, demo_names, json_attr, mask_names, open_dataset
+from isaaclab_mimic_tasks.errors import UserInputError
+from isaaclab_mimic_tasks.learning.normalization import NEAR_CONSTANT_STD
 
-from isaaclab_mimic_tasks.learning import NEAR_CONSTANT_STD
-
-from .io import dataset_task, demo_names, json_attr, mask_names, open_dataset
+from .gate import quiet_lerobot
 
 STATS_FLOOR = 1e-3
 """Smallest std and half min-max range of a dimension in the exported stats (near-constant states get 1: see
 :func:`_floor_stats`)."""
 PROVENANCE_FILE = "meta/isaaclab_mimic.json"
-STATE, ENVIRONMENT_STATE, ACTION = "observation.state", "observation.environment_state", "action"
 
 
 @dataclass
@@ -54,28 +53,6 @@ class LeRobotExport:
     floored_dims: list[str] = field(default_factory=list)
     """Feature dimensions whose statistics :func:`_floor_stats` changed (near-constant states, or raised to
     :data:`STATS_FLOOR`)."""
-
-
-def require_lerobot() -> None:
-    """A one-line error naming the install command when LeRobot (the optional extra) is not installed."""
-    import importlib.util
-
-    if importlib.util.find_spec("lerobot") is None:
-        raise UserInputError("LeRobot is not installed here; add it with `bash scripts/setup.sh --lerobot`")
-
-
-def quiet_lerobot() -> None:
-    """Before importing lerobot (checked with :func:`require_lerobot`): no traceback wall when torchcodec finds no system FFmpeg (LeRobot falls back to
-    PyAV, which this package's state-only exports do not even need) and no progress bar per saved episode."""
-    import logging
-
-    require_lerobot()
-    # Everything this package hands LeRobot is local (exports, checkpoints); huggingface_hub reads this at import.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import datasets
-
-    logging.getLogger("lerobot.utils.import_utils").setLevel(logging.ERROR)
-    datasets.disable_progress_bars()
 
 
 def observation_roles(env_cfg) -> tuple[list[str], list[str]]:
@@ -100,11 +77,14 @@ def observation_roles(env_cfg) -> tuple[list[str], list[str]]:
 def _floor_stats(stats: dict, features: dict, keys: list[str]) -> list[str]:
     """Make the statistics of ``keys`` safe to normalize by, in place; returns the names of the dimensions changed.
 
-    A state or environment-state dimension whose std is below :data:`~isaaclab_mimic_tasks.learning.NEAR_CONSTANT_STD`
+    A state or environment-state dimension whose std is below
+    :data:`~isaaclab_mimic_tasks.learning.normalization.NEAR_CONSTANT_STD`
     (a quaternion component, a basket that never moves) is centred but not scaled: std 1 and min-max / quantile
     half-ranges 1, as robomimic's normalization here. Every other dimension (and every action dimension) gets a std
     and half-ranges of at least :data:`STATS_FLOOR`.
     """
+    from lerobot.utils.constants import ACTION  # through the gate: only called once export_lerobot passed it
+
     changed = []
     for key in keys:
         entry = stats[key]
@@ -116,7 +96,9 @@ def _floor_stats(stats: dict, features: dict, keys: list[str]) -> list[str]:
             continue
         entry["std"] = np.where(constant, 1.0, np.maximum(std, STATS_FLOOR))
         for lo_name, hi_name in [("min", "max")] + [
-            (q, "q" + f"{100 - int(q[1:]):02d}") for q in entry if q.startswith("q") and q[1:].isdigit() and int(q[1:]) < 50
+            (q, "q" + f"{100 - int(q[1:]):02d}")
+            for q in entry
+            if q.startswith("q") and q[1:].isdigit() and int(q[1:]) < 50
         ]:
             if hi_name not in entry:
                 continue
@@ -147,7 +129,9 @@ def export_lerobot(
 
     out_dir = os.fspath(out_dir)
     if os.path.exists(out_dir):
-        raise UserInputError(f"{out_dir} exists; export writes a new LeRobot dataset: choose another --out or move it away")
+        raise UserInputError(
+            f"{out_dir} exists; export writes a new LeRobot dataset: choose another --out or move it away"
+        )
     with open_dataset(dataset) as f:
         task = dataset_task(f)
         if not task:
@@ -158,10 +142,13 @@ def export_lerobot(
         first = f[f"data/{names[0]}"]
         missing = [key for key in state_keys + environment_keys if f"obs/{key}" not in first]
         if missing:
-            raise UserInputError(f"{dataset} lacks the policy observations {', '.join(missing)} of '{task}'; record"
-                                 " it with this package's task")
-        image_keys = sorted(key for key, data in first["obs"].items()
-                            if getattr(data, "ndim", 0) == 4 and data.dtype == np.uint8)
+            raise UserInputError(
+                f"{dataset} lacks the policy observations {', '.join(missing)} of '{task}'; record"
+                " it with this package's task"
+            )
+        image_keys = sorted(
+            key for key, data in first["obs"].items() if getattr(data, "ndim", 0) == 4 and data.dtype == np.uint8
+        )
         env_args = json_attr(f["data"].attrs, "env_args") or {}
         sim = env_args.get("sim_args", {})
         if fps is None:
@@ -180,46 +167,59 @@ def export_lerobot(
         def names_of(keys):
             return [f"{key}_{i}" for key in keys for i in range(width(key))]
 
-        action_dim = int(first["actions"].shape[1])
-        features = {
-            STATE: {"dtype": "float32", "shape": (len(names_of(state_keys)),), "names": names_of(state_keys)},
-            ACTION: {"dtype": "float32", "shape": (action_dim,), "names": [f"action_{i}" for i in range(action_dim)]},
-        }
-        if environment_keys:
-            features[ENVIRONMENT_STATE] = {"dtype": "float32", "shape": (len(names_of(environment_keys)),),
-                                           "names": names_of(environment_keys)}
-        for key in image_keys:
-            features[f"observation.images.{key}"] = {"dtype": "video", "shape": tuple(first[f"obs/{key}"].shape[1:]),
-                                                     "names": ["height", "width", "channels"]}
-        instruction = getattr(env_cfg, "instruction", "") or task_family(task)
-        repo_id = repo_id or f"isaaclab_mimic/{os.path.splitext(os.path.basename(os.fspath(dataset)))[0]}"
-
         quiet_lerobot()
         from lerobot.datasets.io_utils import write_info, write_stats
         from lerobot.datasets.lerobot_dataset import LeRobotDataset
+        from lerobot.utils.constants import ACTION, OBS_ENV_STATE, OBS_IMAGES, OBS_STATE
         from tqdm import tqdm
+
+        action_dim = int(first["actions"].shape[1])
+        features = {
+            OBS_STATE: {"dtype": "float32", "shape": (len(names_of(state_keys)),), "names": names_of(state_keys)},
+            ACTION: {"dtype": "float32", "shape": (action_dim,), "names": [f"action_{i}" for i in range(action_dim)]},
+        }
+        if environment_keys:
+            features[OBS_ENV_STATE] = {
+                "dtype": "float32",
+                "shape": (len(names_of(environment_keys)),),
+                "names": names_of(environment_keys),
+            }
+        for key in image_keys:
+            features[f"{OBS_IMAGES}.{key}"] = {
+                "dtype": "video",
+                "shape": tuple(first[f"obs/{key}"].shape[1:]),
+                "names": ["height", "width", "channels"],
+            }
+        instruction = env_cfg.instruction
+        repo_id = repo_id or f"isaaclab_mimic/{os.path.splitext(os.path.basename(os.fspath(dataset)))[0]}"
 
         os.makedirs(os.path.dirname(os.path.abspath(out_dir)), exist_ok=True)
         try:
-            export = LeRobotDataset.create(repo_id, fps=fps, features=features, root=out_dir, robot_type=task_family(task),
-                                           use_videos=bool(image_keys))
+            export = LeRobotDataset.create(
+                repo_id,
+                fps=fps,
+                features=features,
+                root=out_dir,
+                robot_type=task_family(task),
+                use_videos=bool(image_keys),
+            )
+
+            def concatenated(demo, keys, steps):
+                return np.concatenate([demo[f"obs/{key}"][()].reshape(steps, -1) for key in keys], 1).astype(np.float32)
+
             frames = 0
             for name in tqdm(order, desc="exporting demos", unit="demo"):
                 demo = f[f"data/{name}"]
                 actions = demo["actions"][()].astype(np.float32)
-
-                def concatenated(keys):
-                    return np.concatenate([demo[f"obs/{key}"][()].reshape(len(actions), -1) for key in keys], 1).astype(np.float32)
-
-                state = concatenated(state_keys)
-                environment = concatenated(environment_keys) if environment_keys else None
+                state = concatenated(demo, state_keys, len(actions))
+                environment = concatenated(demo, environment_keys, len(actions)) if environment_keys else None
                 images = {key: demo[f"obs/{key}"] for key in image_keys}
                 for t in range(len(actions)):
-                    frame = {STATE: state[t], ACTION: actions[t], "task": instruction}
+                    frame = {OBS_STATE: state[t], ACTION: actions[t], "task": instruction}
                     if environment is not None:
-                        frame[ENVIRONMENT_STATE] = environment[t]
+                        frame[OBS_ENV_STATE] = environment[t]
                     for key, data in images.items():
-                        frame[f"observation.images.{key}"] = data[t]
+                        frame[f"{OBS_IMAGES}.{key}"] = data[t]
                     export.add_frame(frame)
                 export.save_episode()
                 frames += len(actions)
@@ -231,22 +231,38 @@ def export_lerobot(
                 splits["valid"] = f"{len(train)}:{len(order)}"
             meta.info.splits = splits
             write_info(meta.info, meta.root)
-            floored = _floor_stats(meta.stats, features, [k for k in (STATE, ENVIRONMENT_STATE, ACTION) if k in features])
+            floored = _floor_stats(
+                meta.stats, features, [k for k in (OBS_STATE, OBS_ENV_STATE, ACTION) if k in features]
+            )
             write_stats(meta.stats, meta.root)
             provenance = {
-                "source_file": os.path.abspath(os.fspath(dataset)), "task": task, "episode_demos": order,
-                "generation_seed": (generation or {}).get("seed"), "generation": generation,
-                "observation_keys": {STATE: state_keys, ENVIRONMENT_STATE: environment_keys, "images": image_keys},
-                "stats_floor": STATS_FLOOR, "near_constant_std": NEAR_CONSTANT_STD, "floored_dims": floored,
+                "source_file": os.path.abspath(os.fspath(dataset)),
+                "task": task,
+                "episode_demos": order,
+                "generation_seed": (generation or {}).get("seed"),
+                "generation": generation,
+                "observation_keys": {OBS_STATE: state_keys, OBS_ENV_STATE: environment_keys, "images": image_keys},
+                "stats_floor": STATS_FLOOR,
+                "near_constant_std": NEAR_CONSTANT_STD,
+                "floored_dims": floored,
             }
             with open(os.path.join(out_dir, PROVENANCE_FILE), "w") as out:
                 json.dump(provenance, out, indent=1)
         except BaseException:
             shutil.rmtree(out_dir, ignore_errors=True)  # complete or nothing
             raise
-    return LeRobotExport(root=out_dir, repo_id=repo_id, fps=fps, episodes=len(order), frames=frames,
-                         state_keys=state_keys, environment_keys=environment_keys, image_keys=image_keys,
-                         splits=splits, floored_dims=floored)
+    return LeRobotExport(
+        root=out_dir,
+        repo_id=repo_id,
+        fps=fps,
+        episodes=len(order),
+        frames=frames,
+        state_keys=state_keys,
+        environment_keys=environment_keys,
+        image_keys=image_keys,
+        splits=splits,
+        floored_dims=floored,
+    )
 
 
 def read_provenance(root: str | os.PathLike) -> dict:

@@ -3,8 +3,9 @@
 :func:`enable_video` adds a camera (``scene.video_camera``) to an env cfg before the env is made; its
 renderer is :class:`isaaclab_newton.renderers.NewtonWarpRendererCfg`, which ray-traces the Newton model
 (textured meshes, no OpenGL, no Kit) on the CPU as well as on a GPU. :class:`VideoRecorder` grabs one
-environment's frames after each step and writes an mp4 (a gif if ffmpeg is missing); :func:`render_demo`
-turns a recorded demo into a video by setting the scene to each recorded state, without physics.
+environment's frames after each step and writes an mp4 (a gif if ffmpeg is missing);
+:func:`isaaclab_mimic_tasks.rendering.demo_render.render_episode` turns a recorded demo into a video by setting the
+scene to each recorded state, without physics.
 
 Cost on a 2-core CPU at 320x240: ~0.1 s a frame. The ray tracer renders every environment of the scene
 at once, so record videos from an env with few environments.
@@ -85,9 +86,8 @@ def enable_video(
     if width < 16 or height < 16:
         raise ValueError(f"video size {width}x{height} is too small; use at least 16x16 (e.g. 320x240)")
     quiet_renderer_build()
-    view = getattr(env_cfg, "video_view", None)
-    eye = eye or (view.eye if view is not None else env_cfg.viewer.eye)
-    target = target or (view.target if view is not None else env_cfg.viewer.lookat)
+    eye = eye or env_cfg.video_view.eye
+    target = target or env_cfg.video_view.target
     setattr(
         env_cfg.scene,
         VIDEO_CAMERA,
@@ -136,7 +136,7 @@ class VideoRecorder:
         if camera is None:
             raise RuntimeError(
                 "the env has no video camera; pass its cfg through "
-                "isaaclab_mimic_tasks.datasets.video.enable_video(env_cfg) before making the env"
+                "isaaclab_mimic_tasks.rendering.video.enable_video(env_cfg) before making the env"
             )
         if not 0 <= env_index < env.num_envs:
             raise ValueError(f"env_index {env_index} is out of range for an env with {env.num_envs} environments")
@@ -233,85 +233,3 @@ def read_video(path: str | os.PathLike) -> np.ndarray:
     import imageio.v2 as imageio
 
     return np.stack([np.asarray(frame)[..., :3] for frame in imageio.mimread(os.fspath(path), memtest=False)])
-
-
-def render_demo(
-    task: str | None,
-    dataset_path: str | os.PathLike,
-    demo_name: str,
-    out_path: str | os.PathLike,
-    max_frames: int | None = None,
-    stride: int = 1,
-    width: int = 320,
-    height: int = 240,
-    fps: float | None = None,
-) -> str:
-    """Write a video of ``demo_name`` of the dataset: the recorded states, one frame each; returns the path.
-
-    The scene of a 1-env ``task`` is set to ``initial_state`` and then to each of ``states`` (relative to
-    the env origin, as Isaac Lab's recorder writes them) and rendered; no physics step is taken, so the
-    video shows exactly what was recorded. ``stride`` keeps every ``stride``-th state (a time lapse at the
-    same ``fps``); ``max_frames`` stops after that many frames. The default ``fps`` is the control rate
-    divided by ``stride`` (real time). The path is ``out_path``, or its ``.gif`` twin without ffmpeg.
-    ``task`` None takes the task the dataset was recorded on.
-    """
-    import torch
-
-    from isaaclab.utils.datasets import HDF5DatasetFileHandler
-
-    from isaaclab_mimic_tasks.envs import UserInputError, load_env_cfg, open_env
-
-    from .io import dataset_task, demo_names, open_dataset
-
-    if stride < 1 or (max_frames is not None and max_frames < 1):
-        raise UserInputError(f"stride ({stride}) and max_frames ({max_frames}) must be at least 1")
-    dataset_path = os.fspath(dataset_path)
-    with open_dataset(dataset_path, task=task) as f:
-        task = task or dataset_task(f)
-        if not task:
-            raise UserInputError(f"{dataset_path} does not say which task it was recorded on; pass --task")
-        names = demo_names(f)
-        if demo_name not in names:
-            shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-            raise UserInputError(f"{dataset_path} has no demo '{demo_name}'; it holds {len(names)}: {shown}")
-        if "states" not in f["data"][demo_name] or "initial_state" not in f["data"][demo_name]:
-            raise UserInputError(
-                f"demo '{demo_name}' of {dataset_path} has no recorded states; record it with Isaac Lab's"
-                " ActionStateRecorderManagerCfg (`mimic-tasks record` does)"
-            )
-    handler = HDF5DatasetFileHandler()
-    handler.open(dataset_path)
-    try:
-        episode = handler.load_episode(demo_name, device="cpu")
-    finally:
-        handler.close()
-    num_states = len(next(_leaves(episode.data["states"])))
-    indices = [None] + list(range(num_states))  # None: the initial state
-    indices = indices[::stride]
-    if max_frames is not None:
-        indices = indices[:max_frames]
-
-    env_cfg = enable_video(load_env_cfg(task, num_envs=1), width, height)
-    env_cfg.recorders = None
-    with open_env(task, num_envs=1, seed=0, env_cfg=env_cfg) as env:  # states are set, not simulated
-        env_ids = torch.tensor([0], device=env.device)
-        with VideoRecorder(env, out_path, fps=fps or 1.0 / (env.step_dt * stride)) as recorder:
-            for index in indices:
-                state = episode.get_initial_state() if index is None else episode.get_state(index)
-                env.scene.reset_to(_to_device(state, env.device), env_ids, is_relative=True)
-                env.sim.forward()  # link poses from the joint positions
-                recorder.capture()
-        return recorder.path
-
-
-def _leaves(tree):
-    """The tensors of a nested dict."""
-    for value in tree.values():
-        if isinstance(value, dict):
-            yield from _leaves(value)
-        else:
-            yield value
-
-
-def _to_device(tree, device):
-    return {k: _to_device(v, device) if isinstance(v, dict) else v.to(device) for k, v in tree.items()}

@@ -15,8 +15,8 @@ import ctypes
 import ctypes.util
 import os
 import time
-from collections.abc import Callable
 
+from isaaclab_mimic_tasks.devices.window_keys import WindowKeys, newton_visualizer
 from isaaclab_mimic_tasks.errors import UserInputError
 
 WINDOW_SIZE = (1280, 800)
@@ -93,11 +93,7 @@ def _screen_size() -> tuple[int, int] | None:
 def camera_views(env_cfg) -> dict:
     """The task's camera views (``camera_views``, name -> :class:`~isaaclab_mimic_tasks.tasks.common.CameraViewCfg`),
     or its video camera alone; number keys 1, 2, ... select them in this order."""
-    views = getattr(env_cfg, "camera_views", None)
-    if views:
-        return dict(views)
-    view = getattr(env_cfg, "video_view", None)
-    return {"video": view} if view is not None else {}
+    return dict(env_cfg.camera_views) or {"video": env_cfg.video_view}
 
 
 def viewer_cfg(env_cfg):
@@ -112,8 +108,12 @@ def viewer_cfg(env_cfg):
     views = list(camera_views(env_cfg).values())
     extra = {"eye": tuple(views[0].eye), "lookat": tuple(views[0].target)} if views else {}
     return NewtonGLVisualizerCfg(
-        window_width=width, window_height=height, enable_shadows=True, update_frequency=RENDER_EVERY,
-        max_visible_envs=16, **extra,
+        window_width=width,
+        window_height=height,
+        enable_shadows=True,
+        update_frequency=RENDER_EVERY,
+        max_visible_envs=16,
+        **extra,
     )
 
 
@@ -151,8 +151,9 @@ class FramePacer:
     that the view never stalls. On a machine fast enough every step is drawn. Without a window it only keeps time.
     """
 
-    def __init__(self, window: ViewerWindow | None, step_period: float, max_frame_interval: float = 0.2,
-                 max_lag: float = 0.5):
+    def __init__(
+        self, window: ViewerWindow | None, step_period: float, max_frame_interval: float = 0.2, max_lag: float = 0.5
+    ):
         self.window = window
         self.step_period = step_period
         self.max_frame_interval = max_frame_interval
@@ -190,13 +191,12 @@ class FramePacer:
         time.sleep(max(0.0, self._due - now))
 
 
-class ViewerWindow:
-    """The open Newton viewer window: key events by name, our panel, camera views on the number keys."""
+class ViewerWindow(WindowKeys):
+    """The open Newton viewer window: key events by name (:class:`WindowKeys`), our panel, camera views on the
+    number keys."""
 
     def __init__(self, visualizer):
-        self.visualizer = visualizer
-        self._viewer = visualizer._viewer
-        self._viewer.camera_speed = 0.0  # its W/A/S/D/Q/E and arrow keys are ours
+        super().__init__(visualizer)
         _software_gl_settings(self._viewer.renderer)
         self.status = ""
         self.help_lines: list[str] = []
@@ -212,15 +212,6 @@ class ViewerWindow:
             gui._render_left_panel = self._draw_panel
             gui._render_stats_overlay = lambda: None
         self.listen(self._on_key)
-
-    def listen(self, on_press: Callable[[str], None], on_release: Callable[[str], None] | None = None) -> None:
-        """Call ``on_press(name)`` / ``on_release(name)`` with pyglet key names (``"W"``, ``"TAB"``, ``"LEFT"``)."""
-        from pyglet.window import key
-
-        renderer = self._viewer.renderer
-        renderer.register_key_press(lambda symbol, modifiers: on_press(key.symbol_string(symbol)))
-        if on_release is not None:
-            renderer.register_key_release(lambda symbol, modifiers: on_release(key.symbol_string(symbol)))
 
     def use_views(self, env) -> None:
         """Offer ``env``'s camera views on the number keys (1: the first) and show the first one."""
@@ -261,17 +252,6 @@ class ViewerWindow:
         ``update_frequency`` steps; the Newton viewer keeps that number)."""
         self._viewer._update_frequency = 1 if redraw else NEVER_REDRAW
 
-    def pump_events(self) -> None:
-        """Deliver the key events that arrived since the last frame now, not at the next frame (which the viewer
-        draws inside ``env.step``, after the action was read): a released key then stops the robot a step
-        earlier."""
-        window = getattr(self._viewer.renderer, "window", None)
-        if window is not None and self.is_open():
-            window.dispatch_events()
-
-    def is_open(self) -> bool:
-        return self.visualizer.is_running()
-
     def close(self) -> None:
         self.visualizer.request_close()
 
@@ -301,7 +281,10 @@ class ViewerWindow:
                 imgui.text_wrapped(line)
             if self.views:
                 imgui.separator()
-                names = [f"{i + 1} {name}" + (" *" if name == self.view else "") for i, name in enumerate(self._view_keys.values())]
+                names = [
+                    f"{i + 1} {name}" + (" *" if name == self.view else "")
+                    for i, name in enumerate(self._view_keys.values())
+                ]
                 imgui.text_wrapped("views: " + ", ".join(names))
             if self.help_lines:
                 imgui.set_next_item_open(True, imgui.Cond_.once)
@@ -315,17 +298,12 @@ class ViewerWindow:
 def open_viewer_window(env=None) -> ViewerWindow | None:
     """The window of the running simulation's Newton GL visualizer, or None if none is open. With ``env``, its camera
     views are on the number keys."""
-    from isaaclab.sim import SimulationContext
-
-    sim = SimulationContext.instance()
-    if sim is None:
+    visualizer = newton_visualizer()
+    if visualizer is None:
         return None
-    for visualizer in sim.visualizers:
-        if getattr(visualizer, "_viewer", None) is not None and getattr(visualizer, "register_ui_callback", None):
-            window = getattr(visualizer, "_mimic_tasks_window", None)
-            if window is None:
-                window = visualizer._mimic_tasks_window = ViewerWindow(visualizer)
-            if env is not None and not window.views:
-                window.use_views(env)
-            return window
-    return None
+    window = getattr(visualizer, "_mimic_tasks_window", None)
+    if window is None:
+        window = visualizer._mimic_tasks_window = ViewerWindow(visualizer)
+    if env is not None and not window.views:
+        window.use_views(env)
+    return window
