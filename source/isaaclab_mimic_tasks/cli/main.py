@@ -27,7 +27,7 @@ SUBCOMMANDS = {
     "export": "write a dataset as a LeRobotDataset (--format lerobot)",
     "info": "print what a dataset holds",
     "validate": "check a dataset and say what is wrong with it",
-    "train": "train a robomimic (bc, bc_rnn) or LeRobot (act, diffusion) policy on a dataset",
+    "train": "train a policy of a registered family on a dataset (--algo bc, bc_rnn, act, diffusion, ...)",
     "play": "roll out a trained policy and print its success rate",
     "pipeline": "run the whole chain (record, annotate, generate, split, train, play) and write a report",
 }
