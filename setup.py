@@ -89,6 +89,11 @@ setup(
         # The `isaaclab` CLI (`isaaclab list_envs`, `isaaclab train`) imports every module of this group; the
         # standard scripts do not: they get our IDs from the import hook (HOOK_PTH_NAME above).
         "isaaclab.tasks": ["isaaclab_mimic_tasks=isaaclab_mimic_tasks.tasks"],
+        # This package reads two groups that other packages declare (docs/extending.md, "A task in your own
+        # package"): "isaaclab_mimic_tasks.tasks" (a module that registers tasks; imported with ours, so every
+        # command, the generic tests and the hook above see them) and "isaaclab_mimic_tasks.policy_families"
+        # (name = "module:PolicyFamilySubclass"). It declares none itself: its own tasks and families are imported
+        # directly.
     },
     cmdclass=cmdclass,
     zip_safe=False,

@@ -10,8 +10,9 @@ the ``module:`` part of a ``module:ID`` task name before the lookup.
 So the package installs ``isaaclab_mimic_tasks_hook.pth`` into site-packages (``setup.py`` writes it into
 the wheel, editable or not). At interpreter start it calls :func:`install_import_hook`, which only appends
 a finder to :data:`sys.meta_path`. When ``isaaclab_tasks`` or ``isaaclab_mimic.envs`` has finished
-importing, the finder imports ``isaaclab_mimic_tasks`` (string entry points: no simulator), whose
-:mod:`~isaaclab_mimic_tasks.registration` makes our registrations win over stock ones of the same ID.
+importing, the finder imports ``isaaclab_mimic_tasks`` (string entry points: no simulator), which registers its
+tasks and those of other installed packages (entry points of the ``isaaclab_mimic_tasks.tasks`` group), and whose
+:mod:`~isaaclab_mimic_tasks.registration` makes these registrations win over stock ones of the same ID.
 
 This is a top-level module of its own, not part of the package: it runs at every interpreter start of the
 environment, so it imports only ``os`` and ``sys`` (``tests/test_standard_scripts.py`` checks it), while

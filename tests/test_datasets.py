@@ -300,9 +300,25 @@ def test_info_summary(tmp_path):
     assert summary["masks"] == {"train": 3, "valid": 1} and summary["num_success"] == 4
     text = format_summary(summary)
     assert "ketchup_pose" in text and "grasp" in text and "train (3 demos)" in text
+    assert summary["subtask_order"] is None  # annotated elsewhere: no recorded order, the signals by name
     result = cli("info", path, "--json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(json.dumps(summary))
+
+
+def test_info_lists_the_signals_per_end_effector_in_subtask_order(tmp_path):
+    """An annotated file records each end effector's subtask order: ``info`` lists the signals in it, not by name."""
+    from isaaclab_mimic_tasks.datasets.io import SUBTASK_ORDER_ATTR
+
+    path = make_dataset(tmp_path / "d.hdf5", num_demos=2, annotated=True)
+    with h5py.File(path, "a") as f:
+        f["data"].attrs[SUBTASK_ORDER_ATTR] = json.dumps({"franka": list(SIGNALS)})
+    summary = dataset_summary(path)
+    assert summary["subtask_order"] == {"franka": list(SIGNALS)}
+    result = cli("info", path)
+    assert result.returncode == 0, result.stderr
+    assert "subtask signals per end effector, in subtask order" in result.stdout
+    assert "  franka: reach -> grasp -> lift -> (last subtask: ends with the demo, no signal)" in result.stdout
 
 
 def test_info_demo_lists_each_end_effectors_subtask_end_frames(tmp_path):

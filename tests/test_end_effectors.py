@@ -13,7 +13,7 @@ import torch
 from isaaclab.envs.mimic_env_cfg import MimicEnvCfg, SubTaskConfig
 
 from isaaclab_mimic_tasks.datagen.annotate import annotation_problem, subtask_order
-from isaaclab_mimic_tasks.datagen.generate import GenerationStats, failure_chains, failure_labels
+from isaaclab_mimic_tasks.datagen.generate import GenerationStats, failure_chains, failure_labels, subtask_order_lines
 from isaaclab_mimic_tasks.datasets import dataset_summary, format_summary
 
 pytestmark = pytest.mark.fast  # the quick check: per-hand annotation and accounting (~5 s)
@@ -75,6 +75,13 @@ def test_one_end_effector_keeps_plain_messages():
     assert annotation_problem(signals(reach=3, grasp=2, lift=9), order).startswith("subtasks end out of order")
 
 
+def test_two_subtasks_ending_on_the_same_step_are_reported():
+    """Signals may rise together, but Mimic cannot split a demo into an empty subtask: the demo is skipped with why."""
+    order = {"franka": ["reach", "grasp", "lift"]}
+    problem = annotation_problem(signals(reach=3, grasp=7, lift=7), order)
+    assert problem == "subtasks 'grasp' and 'lift' end on the same step (6); Mimic needs each subtask to last a step"
+
+
 def test_generation_failures_are_labelled_per_end_effector():
     order = subtask_order(two_hand_cfg())
     chains = failure_chains(order, ["grasp_can", "lift_can", "reach_basket", "place"])
@@ -108,12 +115,37 @@ def test_info_shows_failures_per_end_effector(tmp_path):
         seconds=60.0,
         failures_by_subtask={"right: lift_can": 1, "left: reach_basket": 1},
         failures_by_eef={"right": {"lift_can": 1, "done": 1}, "left": {"done": 1, "reach_basket": 1}},
+        subtask_signals={"right": ["lift_can", "grasp_can"], "left": ["reach_basket"]},  # not alphabetical
     )
     with h5py.File(path, "w") as f:
         demo = f.create_group("data/demo_0")
         demo.attrs["num_samples"] = 4
         demo["actions"] = np.zeros((4, 7), dtype=np.float32)
         f["data"].attrs["mimic_generation"] = json.dumps(stats.__dict__)
-    text = format_summary(dataset_summary(path))
+    summary = dataset_summary(path)
+    text = format_summary(summary)
+    assert summary["subtask_order"] == stats.subtask_signals  # the generation's, as the file records no annotation
+    last = "(last subtask: ends with the demo, no signal)"
+    assert f"subtask signals of right: lift_can -> grasp_can -> {last}" in text
+    assert f"subtask signals of left: reach_basket -> {last}" in text
     assert "end effector right: lift_can 1, done 1" in text
     assert "end effector left: done 1, reach_basket 1" in text
+
+
+def test_generate_prints_each_end_effectors_subtask_order_at_start(tmp_path):
+    """One line per end effector, its signals in order and its last subtask (no signal) by its description; the
+    organizer's, printed by ``mimic-tasks generate`` before it starts (here before its input is refused)."""
+    from conftest import cli
+
+    from isaaclab_mimic_tasks.envs import load_mimic_env_cfg
+
+    lines = subtask_order_lines(two_hand_cfg().subtask_configs)
+    assert lines[0].startswith("subtasks of right: grasp_can -> lift_can -> ")
+    assert lines[0].endswith("(ends with the task's success)") and lines[1].startswith("subtasks of left: reach_basket")
+    task = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
+    (signals,) = subtask_order(load_mimic_env_cfg(task)).values()
+    last = "place the ketchup in the basket (ends with the task's success)"
+    expected = f"subtasks of franka: {' -> '.join([*signals, last])}"
+    output = tmp_path / "generated.hdf5"
+    result = cli("generate", "--task", task, "--input_file", tmp_path / "none.hdf5", "--output_file", output)
+    assert result.returncode != 0 and result.stdout.splitlines()[0] == expected, (result.stdout, result.stderr[-500:])

@@ -28,6 +28,14 @@ TASK = "Isaac-PickPlace-GR1T2-Abs-v0"
 MIMIC_TASK = "Isaac-PickPlace-GR1T2-Abs-Mimic-v0"
 
 
+def right_hand_signals() -> list[str]:
+    """The right hand's subtask signals in the Mimic cfg's order (grasp, lift)."""
+    from isaaclab_mimic_tasks.datagen.annotate import subtask_order
+    from isaaclab_mimic_tasks.envs import load_mimic_env_cfg
+
+    return subtask_order(load_mimic_env_cfg(MIMIC_TASK))["right"]
+
+
 def test_prepared_urdf_holds_the_lower_body_and_boxes_the_hands():
     """Legs, waist and head are fixed, the pelvis is welded to the world, hands collide through boxes only."""
     robot = prepared_urdf(packaged_urdf()).getroot()
@@ -184,8 +192,8 @@ def test_hand_holds_the_can_through_a_lift_under_mimic_noise():
 
 
 def test_signals_rise_in_order_and_success_only_in_the_basket():
-    """A scripted episode: grasp rises before lift, and success only after both; a can dropped beside the basket
-    (env 1) never counts as a success."""
+    """A scripted episode: the right hand's signals (grasp, lift) rise in the Mimic cfg's order, and success only
+    after them; a can dropped beside the basket (env 1) never counts as a success."""
     from isaaclab_mimic_tasks.envs import load_env_cfg
     from isaaclab_mimic_tasks.tasks.pick_place_gr1t2.scripted_expert import GR1T2PickPlaceExpert
 
@@ -195,18 +203,21 @@ def test_signals_rise_in_order_and_success_only_in_the_basket():
         expert = GR1T2PickPlaceExpert(env)
         expert.reset()
         expert.place_offset[1] = torch.tensor([0.0, -0.17])  # beside the basket, toward the robot
-        first = {name: [None, None] for name in ("grasp", "lift", "success")}
+        signals = right_hand_signals()
+        first = {name: [None, None] for name in (*signals, "success")}
         for step in range(300):
             obs, *_ = env.step(expert.advance())
             values = {**obs["subtask_terms"], "success": success_term.func(env, **success_term.params).float()}
-            for name, value in values.items():
+            for name in first:
+                value = values[name]
                 for i in range(2):
                     if first[name][i] is None and value[i] > 0.5:
                         first[name][i] = step
             if first["success"][0] is not None and step > first["success"][0] + 30:
                 break
-    assert first["grasp"][0] < first["lift"][0] < first["success"][0], first
-    assert first["grasp"][1] is not None and first["lift"][1] is not None, first
+    order = [first[name][0] for name in (*signals, "success")]
+    assert None not in order and order == sorted(order) and order[-2] < order[-1], first
+    assert all(first[name][1] is not None for name in signals), first
     assert first["success"][1] is None, first
 
 
@@ -288,16 +299,17 @@ def test_tiny_pipeline_on_the_humanoid(pipeline_dir):
 
 
 def test_auto_annotation_finds_every_subtask_end(pipeline_dir):
-    """In the annotated file every demo's grasp and lift signals rise (0 -> 1) once, grasp first."""
+    """In the annotated file every demo's right-hand signals (grasp, lift) rise (0 -> 1), in the Mimic cfg's order."""
     annotated = next(pipeline_dir.rglob("*annotated*.hdf5"))
     with h5py.File(annotated, "r") as f:
         demos = list(f["data"])
         assert len(demos) == 2
         for demo in demos:
             signals = f[f"data/{demo}/obs/datagen_info/subtask_term_signals"]
-            rises = {name: int(signals[name][()].astype(bool).argmax()) for name in ("grasp", "lift")}
-            assert signals["grasp"][()].any() and signals["lift"][()].any(), demo
-            assert 0 < rises["grasp"] < rises["lift"], (demo, rises)
+            order = right_hand_signals()
+            assert all(signals[name][()].any() for name in order), demo
+            rises = [int(signals[name][()].astype(bool).argmax()) for name in order]
+            assert 0 < rises[0] and rises == sorted(rises), (demo, rises)
 
 
 @pytest.mark.parametrize("command", ["annotate", "generate", "replay"])

@@ -5,14 +5,24 @@ from __future__ import annotations
 import isaaclab.utils.math as math_utils
 import pytest
 import torch
+from isaaclab.utils import configclass
 
-from isaaclab_mimic_tasks.envs import load_env_cfg, open_env
+from isaaclab_mimic_tasks.datagen.annotate import subtask_order
+from isaaclab_mimic_tasks.envs import load_env_cfg, load_mimic_env_cfg, open_env
 from isaaclab_mimic_tasks.tasks.desktop_organizer import mdp
+from isaaclab_mimic_tasks.tasks.desktop_organizer.franka_ik_rel_env_cfg import FrankaOrganizerIKRelEnvCfg
+from isaaclab_mimic_tasks.tasks.desktop_organizer.franka_ik_rel_mimic_env_cfg import FrankaOrganizerIKRelMimicEnvCfg
 from isaaclab_mimic_tasks.tasks.desktop_organizer.organizer_env_cfg import OBJECTS
 from isaaclab_mimic_tasks.tasks.desktop_organizer.scripted_expert import PickPlaceExpert
 
 TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
+
+
+def declared_signals() -> list[str]:
+    """The organizer's subtask signals in order, as its Mimic cfg declares them (one end effector)."""
+    (signals,) = subtask_order(load_mimic_env_cfg(MIMIC_TASK)).values()
+    return signals
 
 
 @pytest.mark.parametrize("task", [TASK, "Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0", MIMIC_TASK])
@@ -27,7 +37,9 @@ def test_make_and_step(task):
         assert policy["gripper_pos"].shape == (2, 2) and policy["joint_pos"].shape == (2, 9)
         for name in OBJECTS:
             assert policy[f"{name}_pose"].shape == (2, 7)
-        assert set(obs["subtask_terms"]) == {"reach", "grasp", "lift", "place"}
+        # every signal the Mimic cfg declares, and ``place`` (the end of the last subtask, for generation's labels)
+        assert {*declared_signals(), "place"} <= set(obs["subtask_terms"])
+        assert all(value.shape == (2,) for value in obs["subtask_terms"].values())
         assert torch.isfinite(policy["joint_pos"]).all()
 
 
@@ -86,8 +98,9 @@ def test_reset_ranges_from_one_place():
 
 
 def test_subtask_signals_order_and_success_only_in_basket():
-    """Scripted episodes: reach < grasp < lift < place rise in order; success fires once the ketchup is in
-    the basket and at rest (after it fell in: later than place), and never for a ketchup dropped beside it (env 1)."""
+    """Scripted episodes: the declared signals (reach, grasp, lift), then place, rise in the Mimic cfg's order (two
+    may rise on the same step); success fires once the ketchup is in the basket and at rest (after it fell in: not
+    before place), and never for a ketchup dropped beside it (env 1)."""
     cfg = load_env_cfg(MIMIC_TASK, num_envs=2)
     success_params = cfg.terminations.success.params
     place_params = cfg.observations.subtask_terms.place.params
@@ -96,21 +109,24 @@ def test_subtask_signals_order_and_success_only_in_basket():
         expert = PickPlaceExpert(env)
         expert.reset()
         expert.place_offset[1] = torch.tensor([0.0, -0.17])  # release beside the basket
-        first_rise = {name: torch.full((2,), -1) for name in ("reach", "grasp", "lift", "place", "success")}
+        names = [*declared_signals(), "place", "success"]
+        first_rise = {name: torch.full((2,), -1) for name in names}
         inside_when_success, speed_when_success = [], []
         for step in range(160):
             obs, *_ = env.step(expert.advance())
             signals = dict(obs["subtask_terms"])
             signals["success"] = mdp.object_placed_in_container(env, **success_params).float()
-            for name, value in signals.items():
+            for name in names:
+                value = signals[name]
                 rising = (value > 0.5) & (first_rise[name] < 0)
                 first_rise[name][rising] = step
             if signals["success"].any():
                 inside_when_success.append(mdp.object_in_region(env, **place_params)[signals["success"] > 0.5])
                 speed_when_success.append(mdp.object_speed(env, success_params["object_cfg"])[signals["success"] > 0.5])
-        order = [first_rise[name][0].item() for name in ("reach", "grasp", "lift", "place", "success")]
+        order = [first_rise[name][0].item() for name in names]
         assert all(step >= 0 for step in order), first_rise
-        assert order == sorted(order) and len(set(order)) == 5, first_rise
+        assert order == sorted(order), first_rise
+        assert first_rise["success"][0] > first_rise["place"][0], first_rise  # at rest once it has fallen in
         # beside the basket: lifted and released, but no place and no success
         assert first_rise["lift"][1] >= 0
         assert first_rise["place"][1] < 0 and first_rise["success"][1] < 0
@@ -130,7 +146,7 @@ def test_mimic_api_shapes_and_round_trip():
         objects = env.get_object_poses()
         assert set(objects) == set(OBJECTS) and all(pose.shape == (3, 4, 4) for pose in objects.values())
         signals = env.get_subtask_term_signals()
-        assert set(signals) == {"reach", "grasp", "lift"} and all(s.shape == (3,) for s in signals.values())
+        assert list(signals) == subtask_order(env.cfg)["franka"] and all(s.shape == (3,) for s in signals.values())
         grippers = env.actions_to_gripper_actions(torch.randn(3, 10, 7))
         assert grippers["franka"].shape == (3, 10, 1)
 
@@ -152,6 +168,59 @@ def test_mimic_api_shapes_and_round_trip():
 
         noisy = env.target_eef_pose_to_action({"franka": eef[0]}, {"franka": torch.tensor([1.0])}, {"franka": 0.03}, 0)
         assert noisy[:6].abs().max() > 0 and noisy[:6].abs().max() <= 1.0
+
+
+@configclass
+class JuiceEnvCfg(FrankaOrganizerIKRelEnvCfg):
+    """The organizer retargeted to the orange juice: the one declaration changed."""
+
+    task_objects = {"object": "orange_juice", "container": "basket"}
+
+
+@configclass
+class JuiceMimicEnvCfg(FrankaOrganizerIKRelMimicEnvCfg):
+    task_objects = {"object": "orange_juice", "container": "basket"}
+
+
+def test_retargeting_to_the_orange_juice_changes_one_declaration():
+    """A subclass that changes only ``task_objects``: its terms, failure term, placement order, Mimic subtasks and
+    scripted expert follow, and ``success`` holds for the juice at rest in the basket, not for the ketchup there."""
+    from isaaclab_mimic_tasks.tasks.common import check_task_contract
+    from isaaclab_mimic_tasks.tasks.desktop_organizer.organizer_env_cfg import GRASP_POINTS
+
+    cfg = JuiceEnvCfg()
+    cfg.scene.num_envs = 2
+    check_task_contract(cfg)
+    assert cfg.terminations.object_off_table.params["object_cfg"].name == "orange_juice"
+    assert cfg.observations.subtask_terms.grasp.params["object_cfg"].name == "orange_juice"
+    assert cfg.observations.subtask_terms.grasp.params["grasp_point"] == GRASP_POINTS["orange_juice"]
+    assert cfg.observations.policy.ketchup_pose.params["object_cfg"].name == "ketchup"  # named terms keep theirs
+    assert cfg.events.place_objects.params["object_names"][:2] == ["orange_juice", "basket"]
+    mimic = JuiceMimicEnvCfg()
+    assert [s.object_ref for s in mimic.subtask_configs["franka"]] == ["orange_juice"] * 3 + ["basket"]
+    assert mimic.subtask_configs["franka"][-1].description == "Place the orange juice in the basket"
+
+    success_params = cfg.terminations.success.params
+    cfg.terminations.success = None  # judged here, not reset on
+    with open_env(TASK, num_envs=2, seed=0, env_cfg=cfg) as env:
+        expert = PickPlaceExpert(env)  # built as every command builds it: from the task's declaration
+        assert (expert.cfg.object_name, expert.cfg.container_name) == ("orange_juice", "basket")
+        juice = mdp.object_pose(env, mdp.SceneEntityCfg("orange_juice"))
+        assert torch.allclose(expert._grasp_point()[1], juice[:, :3])
+
+        # env 0: the juice into the basket; env 1: the ketchup into it (the juice stays on the table)
+        basket_w = env.scene["basket"].data.root_pos_w.torch
+        for name, env_id, height in (("orange_juice", 0, 0.08), ("ketchup", 1, 0.04)):
+            obj = env.scene[name]
+            pose = torch.cat([obj.data.root_pos_w.torch, obj.data.root_quat_w.torch], dim=-1)[env_id : env_id + 1]
+            pose[:, :3] = basket_w[env_id] + torch.tensor([0.0, 0.0, height])
+            ids = torch.tensor([env_id])
+            obj.write_root_pose_to_sim_index(root_pose=pose, env_ids=ids)
+            obj.write_root_velocity_to_sim_index(root_velocity=torch.zeros(1, 6), env_ids=ids)
+        for _ in range(30):  # zero motion, gripper open: the objects settle
+            env.step(torch.zeros(2, 7))
+        success = mdp.object_placed_in_container(env, **success_params)
+    assert success.tolist() == [True, False]
 
 
 def test_scripted_expert_success_rate():

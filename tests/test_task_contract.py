@@ -96,3 +96,16 @@ def test_mimic_subtask_lists_must_name_the_declared_end_effectors():
 
     with pytest.raises(UserInputError, match="declares end effectors franka but keys its subtask_configs by panda"):
         check_task_contract(Renamed())
+
+
+def test_task_objects_must_name_scene_entities():
+    @configclass
+    class Misspelt(FrankaOrganizerIKRelEnvCfg):
+        task_objects = {"object": "orange_juice", "container": "basket"}
+
+        def __post_init__(self):
+            super().__post_init__()
+            self.task_objects = {"object": "orange_jiuce", "container": "basket"}
+
+    with pytest.raises(UserInputError, match="task_objects name orange_jiuce, which its scene does not have"):
+        check_task_contract(Misspelt())

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 import gymnasium as gym
 
 from isaaclab_mimic_tasks.errors import UserInputError
+from isaaclab_mimic_tasks.registration import plugin_failures
 
 __all__ = [
     "SuccessStreak",
@@ -45,7 +46,8 @@ VERBOSE_ENV_VAR = "ISAACLAB_MIMIC_TASKS_VERBOSE"
 
 
 def task_ids() -> list[str]:
-    """The gym IDs of this package's tasks (every registration that declares ``related_task_ids``)."""
+    """The gym IDs of this package's tasks and of task plugins (every registration that declares
+    ``related_task_ids``)."""
     import isaaclab_mimic_tasks  # noqa: F401  (registers the IDs)
 
     return sorted(spec.id for spec in gym.registry.values() if "related_task_ids" in spec.kwargs)
@@ -54,7 +56,9 @@ def task_ids() -> list[str]:
 def _spec(task: str):
     known = task_ids()
     if task not in known:
-        raise UserInputError(f"unknown task '{task}'; choose one of: {', '.join(known)}")
+        raise UserInputError(
+            f"unknown task '{task}'; choose one of: {', '.join(known)}{plugin_failures('task plugin')}"
+        )
     return gym.spec(task)
 
 

@@ -1,21 +1,34 @@
-"""Which gym IDs are this package's, and keeping them registered over stock Isaac Lab IDs of the same name.
+"""Which gym IDs are this package's, loading task plugins, and keeping our IDs registered over stock Isaac Lab
+IDs of the same name.
 
 ``import isaaclab_mimic_tasks`` registers every task (``tasks/__init__.py``, inside
-:class:`recording_registrations`). Stock code may register an ID this package also registers (stock 3.0's
-``isaaclab_mimic.envs`` registers ``Isaac-PickPlace-GR1T2-Abs-Mimic-v0`` for PhysX and Kit): ours win,
-whichever is imported first, and the log says once which IDs were replaced. The interpreter-start hook for
-Isaac Lab's standard scripts (top-level module ``isaaclab_mimic_tasks_hook``) calls
-:func:`before_stock_import` / :func:`after_stock_import` around the import of stock task packages.
+:class:`recording_registrations`): this package's, then those of other installed packages that declare an entry
+point in the :data:`TASK_PLUGIN_GROUP` group (:func:`load_task_plugins`; docs/extending.md, "A task in your own
+package"). A plugin's tasks count as ours: they declare ``related_task_ids``.
+
+Stock code may register an ID this package also registers (stock 3.0's ``isaaclab_mimic.envs`` registers
+``Isaac-PickPlace-GR1T2-Abs-Mimic-v0`` for PhysX and Kit): ours win, whichever is imported first, and the log says
+once which IDs were replaced. The interpreter-start hook for Isaac Lab's standard scripts (top-level module
+``isaaclab_mimic_tasks_hook``) calls :func:`before_stock_import` / :func:`after_stock_import` around the import of
+stock task packages.
 """
 
 from __future__ import annotations
 
 import logging
+from importlib.metadata import EntryPoint, entry_points
 
 import gymnasium as gym
 from gymnasium import logger as gym_logger
 
 _PREFIX = "isaaclab_mimic_tasks."
+
+TASK_PLUGIN_GROUP = "isaaclab_mimic_tasks.tasks"
+"""Entry-point group of other packages' tasks: each entry names a module whose import registers tasks with
+``gym.register`` (string entry points, ``related_task_ids``), as Isaac Lab's ``isaaclab.tasks`` group does for
+the ``isaaclab`` CLI."""
+
+_plugin_failures: list[str] = []  # one line per plugin (task or policy family) that could not be imported
 
 _ours: dict = {}  # gym ID -> EnvSpec registered by isaaclab_mimic_tasks.tasks
 _reported: set[str] = set()  # replaced IDs already named in the log
@@ -37,9 +50,47 @@ def agent_cfg_entry_points(package: str) -> dict[str, str]:
 
 
 def is_ours(spec) -> bool:
-    """Whether a gym spec is one of this package's (its entry points are in a module of this package)."""
+    """Whether a gym spec is one of this package's or a task plugin's: its entry points are in a module of this
+    package, or it declares ``related_task_ids`` (what :func:`isaaclab_mimic_tasks.envs.task_ids` lists)."""
     references = (spec.entry_point, spec.kwargs.get("env_cfg_entry_point"))
-    return any(isinstance(ref, str) and ref.startswith(_PREFIX) for ref in references)
+    return "related_task_ids" in spec.kwargs or any(
+        isinstance(ref, str) and ref.startswith(_PREFIX) for ref in references
+    )
+
+
+def plugin_entry_points(group: str) -> list[EntryPoint]:
+    """The entry points of ``group`` declared by installed distributions, by name."""
+    return sorted(entry_points(group=group), key=lambda entry_point: entry_point.name)
+
+
+def plugin_failed(kind: str, entry_point: EntryPoint, error: BaseException) -> None:
+    """Say in one log line that the plugin ``entry_point`` (a ``kind``: "task plugin", "policy family") could not
+    be imported, and keep the line for the errors that list what is registered (:func:`plugin_failures`)."""
+    distribution = entry_point.dist.name if entry_point.dist is not None else "its package"
+    reason = (str(error).strip().splitlines() or [""])[0]
+    line = (
+        f"{kind} '{entry_point.name}' ({entry_point.value}, from {distribution}) could not be imported:"
+        f" {type(error).__name__}: {reason}; fix it or uninstall {distribution}"
+    )
+    if line not in _plugin_failures:
+        _plugin_failures.append(line)
+        logging.getLogger("isaaclab_mimic_tasks").warning("isaaclab_mimic_tasks: %s", line)
+
+
+def plugin_failures(kind: str) -> str:
+    """The plugins of ``kind`` that could not be imported, as text to append to an error that lists what is
+    registered ("" if none)."""
+    return "".join(f"; {line}" for line in _plugin_failures if line.startswith(kind))
+
+
+def load_task_plugins() -> None:
+    """Import the module of every :data:`TASK_PLUGIN_GROUP` entry point (a module imported before is not run
+    again). One that fails is named in one log line and in the "unknown task" error; the others still load."""
+    for entry_point in plugin_entry_points(TASK_PLUGIN_GROUP):
+        try:
+            entry_point.load()
+        except Exception as error:  # a broken plugin must not take this package's tasks down with it
+            plugin_failed("task plugin", entry_point, error)
 
 
 def _collect_ours() -> None:

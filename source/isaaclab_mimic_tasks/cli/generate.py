@@ -48,12 +48,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from isaaclab_mimic_tasks.datagen.generate import subtask_order_lines
+    from isaaclab_mimic_tasks.envs import load_mimic_env_cfg
+
     split_ratio = None if args.no_split else args.split_ratio
+    mimic_cfg = load_mimic_env_cfg(args.task)
+    print("\n".join(subtask_order_lines(mimic_cfg.subtask_configs)), flush=True)
     if args.ray is not None:
         from isaaclab_mimic_tasks.datagen.distributed import generate_on_ray
-        from isaaclab_mimic_tasks.envs import load_mimic_env_cfg
 
-        trials = args.generation_num_trials or load_mimic_env_cfg(args.task).datagen_config.generation_num_trials
+        trials = args.generation_num_trials or mimic_cfg.datagen_config.generation_num_trials
         stats = generate_on_ray(
             task=args.task,
             input_file=args.input_file,

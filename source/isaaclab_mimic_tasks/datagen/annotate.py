@@ -30,8 +30,8 @@ def annotation_problem(signals: dict[str, torch.Tensor], order: dict[str, list[s
     """Why a demo's subtask signals cannot be used by Mimic, or None if they can.
 
     Mimic takes each subtask's end at the first 0 -> 1 rise of its signal and needs, per end effector, the
-    ends in that end effector's order (:func:`subtask_order`). With several end effectors the message names
-    the one at fault.
+    ends in that end effector's order (:func:`subtask_order`), each after the one before (a subtask lasts at least
+    a step). With several end effectors the message names the one at fault.
     """
     for eef, names in order.items():
         where = f"{eef}: " if len(order) > 1 else ""
@@ -45,6 +45,10 @@ def annotation_problem(signals: dict[str, torch.Tensor], order: dict[str, list[s
             ends.append(int(signal.int().diff().nonzero()[0]))
         if ends != sorted(ends):
             return f"{where}subtasks end out of order ({dict(zip(names, ends))})"
+        for (first, end), (second, next_end) in zip(zip(names, ends), zip(names[1:], ends[1:])):
+            if end == next_end:  # Mimic's DataGenInfoPool refuses an empty subtask
+                same = f"subtasks '{first}' and '{second}' end on the same step ({end})"
+                return f"{where}{same}; Mimic needs each subtask to last a step"
     return None
 
 

@@ -203,6 +203,19 @@ def _resume_stats(output_file: str, task: str, input_file: str, seed: int, num_s
     return stats
 
 
+def subtask_order_lines(subtask_configs: dict) -> list[str]:
+    """One line per end effector: its subtasks in order, by their signals, then the last one, which has no signal
+    and ends with the task's success (named by its description), e.g. ``subtasks of franka: reach -> grasp -> lift ->
+    place the ketchup in the basket (ends with the task's success)``."""
+    lines = []
+    for eef, subtasks in subtask_configs.items():
+        signals = [subtask.subtask_term_signal for subtask in subtasks if subtask.subtask_term_signal]
+        description = subtasks[-1].description or "the last subtask"
+        last = f"{description[0].lower()}{description[1:]} (ends with the task's success)"
+        lines.append(f"subtasks of {eef}: {' -> '.join([*signals, last])}")
+    return lines
+
+
 def failure_chains(subtask_order: dict[str, list[str]], signal_names: list[str]) -> dict[str, list[str]]:
     """The subtask signals each end effector must reach in order, to label a failed attempt.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
@@ -30,8 +29,10 @@ def dataset_summary(path: str | os.PathLike) -> dict[str, Any]:
     Keys: ``path``, ``task``, ``format_version`` (None if the file has none: legacy WXYZ quaternions),
     ``num_demos``, ``total_samples``, ``demo_length`` (``min``, ``mean``, ``max``), ``action_dim``, ``obs``
     (key -> per-step shape, of the first demo, without ``datagen_info``), ``datagen_info`` (bool),
-    ``subtask_signals`` (names), ``masks`` (name -> number of demos), ``num_success`` (demos whose
-    ``success`` attribute is true), ``generation`` (the totals of ``mimic-tasks generate``, or None).
+    ``subtask_signals`` (names), ``subtask_order`` (per end effector, its signals in subtask order: what
+    ``mimic-tasks annotate`` records, else the ``subtask_signals`` of ``mimic_generation``; None if neither is
+    there), ``masks`` (name -> number of demos), ``num_success`` (demos whose ``success`` attribute is true),
+    ``generation`` (the totals of ``mimic-tasks generate``, or None).
     """
     path = os.fspath(path)
     with open_dataset(path) as f:
@@ -53,9 +54,12 @@ def dataset_summary(path: str | os.PathLike) -> dict[str, Any]:
         if isinstance(f.get("mask"), h5py.Group):
             masks = {k: int(np.atleast_1d(v[()]).size) for k, v in f["mask"].items() if isinstance(v, h5py.Dataset)}
         version = f.attrs.get("format_version")
-        generation = data.attrs.get("mimic_generation")  # written by `mimic-tasks generate`
+        generation = json_attr(data.attrs, "mimic_generation")  # written by `mimic-tasks generate`
+        order = json_attr(data.attrs, SUBTASK_ORDER_ATTR)
+        if not isinstance(order, dict) and isinstance(generation, dict):
+            order = generation.get("subtask_signals")
         return {
-            "generation": json.loads(generation) if generation is not None else None,
+            "generation": generation,
             "path": path,
             "task": dataset_task(f),
             "format_version": None if version is None else int(version),
@@ -66,6 +70,7 @@ def dataset_summary(path: str | os.PathLike) -> dict[str, Any]:
             "obs": obs_shapes,
             "datagen_info": len(annotated) == len(demos),
             "subtask_signals": signals,
+            "subtask_order": order if isinstance(order, dict) and order else None,
             "masks": masks,
             "num_success": sum(bool(np.all(data[n].attrs.get("success", False))) for n in demos),
         }
@@ -91,7 +96,11 @@ def format_summary(summary: dict[str, Any]) -> str:
         "observations:",
         *(f"  {key:24s} {tuple(shape)}" for key, shape in s["obs"].items()),
     ]
-    if s["datagen_info"]:
+    order = s.get("subtask_order")
+    if s["datagen_info"] and order:
+        lines.append("datagen_info:   yes, subtask signals per end effector, in subtask order:")
+        lines += [f"  {eef}: {_chain(signals)}" for eef, signals in order.items()]
+    elif s["datagen_info"]:
         lines.append(f"datagen_info:   yes, subtask signals: {', '.join(s['subtask_signals']) or 'none'}")
     else:
         lines.append("datagen_info:   no (not annotated: `mimic-tasks annotate`)")
@@ -106,10 +115,17 @@ def format_summary(summary: dict[str, Any]) -> str:
             f"generation:     {gen['demos']}/{gen['attempts']} attempts kept in {gen['runs']} run(s), "
             f"{60 * gen['demos'] / max(gen['seconds'], 1e-9):.1f} demos/min; failures by subtask: {failures}"
         )
+        for eef, signals in (gen.get("subtask_signals") or {}).items():
+            lines.append(f"  subtask signals of {eef}: {_chain(signals)}")
         by_eef = gen.get("failures_by_eef") or {}
         for eef, counts in by_eef.items() if len(by_eef) > 1 else ():
             lines.append(f"  end effector {eef}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     return "\n".join(lines)
+
+
+def _chain(signals: list[str]) -> str:
+    """An end effector's subtask signals in order, then its last subtask, which has none."""
+    return " -> ".join([*signals, "(last subtask: ends with the demo, no signal)"])
 
 
 def demo_name(demo: str | int) -> str:

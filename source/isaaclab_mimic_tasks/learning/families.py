@@ -6,7 +6,8 @@ pipeline and :mod:`.rollouts` run) and names a checkpoint's run folder (for vide
 ``pipeline`` and the rollouts go through :func:`policy_family` and :func:`family_for_checkpoint` and name no
 family. Registering a family imports nothing (like ``gym.register``): its module is imported the first time the
 registry is asked about its algorithms or checkpoints. A new family is one module plus one
-:func:`register_policy_family` line at the end of this file (``docs/extending.md``).
+:func:`register_policy_family` line at the end of this file, or, from another package, an entry point of the
+:data:`POLICY_FAMILY_GROUP` group (docs/extending.md).
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from isaaclab_mimic_tasks.errors import UserInputError
+from isaaclab_mimic_tasks.registration import plugin_entry_points, plugin_failed, plugin_failures
+
+POLICY_FAMILY_GROUP = "isaaclab_mimic_tasks.policy_families"
+"""Entry-point group of other packages' policy families: ``name = "module:Class"``, registered as
+:func:`register_policy_family` registers ours (nothing imported until the registry needs the family)."""
 
 
 class BatchedPolicy(Protocol):
@@ -123,6 +129,7 @@ class PolicyFamily:
 
 _entry_points: dict[str, str] = {}
 _families: dict[str, PolicyFamily] = {}
+_plugins = None  # name -> EntryPoint of the POLICY_FAMILY_GROUP entry points, once registered
 
 
 def register_policy_family(name: str, entry_point: str) -> None:
@@ -135,14 +142,36 @@ def register_policy_family(name: str, entry_point: str) -> None:
     _entry_points[name] = entry_point
 
 
+def _register_plugin_families() -> dict:
+    """Register the :data:`POLICY_FAMILY_GROUP` entry points (once), after ours."""
+    global _plugins
+    if _plugins is None:
+        _plugins = {entry_point.name: entry_point for entry_point in plugin_entry_points(POLICY_FAMILY_GROUP)}
+        for name, entry_point in list(_plugins.items()):
+            try:
+                register_policy_family(name, entry_point.value)
+            except ValueError as error:  # a name taken by another family, or not "module:Class"
+                plugin_failed("policy family", entry_point, error)
+                del _plugins[name]
+    return _plugins
+
+
 def policy_families() -> list[PolicyFamily]:
-    """Every registered family, in registration order (their modules imported)."""
+    """Every registered family, in registration order (their modules imported). A plugin family whose import
+    fails is named in one log line and in the "unknown --algo" error, and left out."""
+    plugins = _register_plugin_families()
     for name, entry_point in _entry_points.items():
         if name not in _families:
             module, attribute = entry_point.split(":")
-            family = getattr(importlib.import_module(module), attribute)
+            try:
+                family = getattr(importlib.import_module(module), attribute)
+            except Exception as error:
+                if name not in plugins:
+                    raise
+                plugin_failed("policy family", plugins[name], error)
+                continue
             _families[name] = family() if isinstance(family, type) else family
-    return [_families[name] for name in _entry_points]
+    return [_families[name] for name in _entry_points if name in _families]
 
 
 def registered_algos() -> tuple[str, ...]:
@@ -155,7 +184,9 @@ def policy_family(algo: str) -> PolicyFamily:
     for family in policy_families():
         if algo in family.algos:
             return family
-    raise UserInputError(f"unknown --algo '{algo}'; choose one of: {', '.join(registered_algos())}")
+    raise UserInputError(
+        f"unknown --algo '{algo}'; choose one of: {', '.join(registered_algos())}{plugin_failures('policy family')}"
+    )
 
 
 def family_for_checkpoint(path: str) -> PolicyFamily:

@@ -5,6 +5,7 @@ gravity-compensated IK action, end-effector and object pose terms."""
 from .declarations import CameraViewCfg, EndEffectorCfg, ObjectPlacementCfg, fill_term_params
 from .task_env_cfg import (
     CONTRACT_FIELDS,
+    ResetEventsCfg,
     SeparateTermsObsGroupCfg,
     TaskEnvCfg,
     check_task_contract,
@@ -16,6 +17,7 @@ __all__ = [
     "CameraViewCfg",
     "EndEffectorCfg",
     "ObjectPlacementCfg",
+    "ResetEventsCfg",
     "SeparateTermsObsGroupCfg",
     "TaskEnvCfg",
     "check_task_contract",

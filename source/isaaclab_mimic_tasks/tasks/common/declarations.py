@@ -54,8 +54,9 @@ class CameraViewCfg:
     ``target`` are then offsets from its position, along the world axes."""
 
 
-def fill_term_params(env_cfg, name: str, value) -> list[str]:
-    """Set the param ``name`` to ``value`` in every observation, termination and event term that has it.
+def fill_term_params(env_cfg, name: str, value, only_missing: bool = False) -> list[str]:
+    """Set the param ``name`` to ``value`` in every observation, termination and event term that has it (with
+    ``only_missing``: only where it is ``MISSING``, so terms that name another entity keep it).
 
     A robot subclass declares e.g. its :class:`EndEffectorCfg` once; every term that takes ``end_effector``
     gets it. Returns the names of the terms it set (``group.term``).
@@ -69,6 +70,8 @@ def fill_term_params(env_cfg, name: str, value) -> list[str]:
         for term_name, term in vars(group).items():
             params = getattr(term, "params", None)
             if isinstance(params, dict) and name in params:
+                if only_missing and type(params[name]) is not type(MISSING):  # a deep copy of MISSING: its type
+                    continue
                 params[name] = value
                 filled.append(f"{group_name}.{term_name}")
     return filled

@@ -12,15 +12,18 @@ from dataclasses import MISSING
 
 from isaaclab.devices import DevicesCfg
 from isaaclab.envs import ManagerBasedRLEnvCfg
-from isaaclab.managers import ObservationGroupCfg
+from isaaclab.envs.mdp import reset_scene_to_default
+from isaaclab.managers import EventTermCfg, ObservationGroupCfg, SceneEntityCfg
 from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.errors import UserInputError
 
 from .declarations import CameraViewCfg, EndEffectorCfg, ObjectPlacementCfg, fill_term_params
+from .mdp.events import place_objects
 
 __all__ = [
     "CONTRACT_FIELDS",
+    "ResetEventsCfg",
     "SeparateTermsObsGroupCfg",
     "TaskEnvCfg",
     "check_task_contract",
@@ -30,6 +33,7 @@ __all__ = [
 CONTRACT_FIELDS = (
     "instruction",
     "end_effectors",
+    "task_objects",
     "record_success_steps",
     "placement",
     "video_view",
@@ -59,6 +63,13 @@ class TaskEnvCfg(ManagerBasedRLEnvCfg):
     """The robot's end effectors by name, declared with :meth:`set_end_effector`. The names are the keys of the Mimic
     variant's ``subtask_configs`` (one subtask list per end effector): one arm has one (the organizer's ``franka``),
     a humanoid two (the GR1T2's ``right`` and ``left``)."""
+
+    task_objects: dict[str, str] = MISSING
+    """The scene entities the task is about, by role (e.g. the organizer's ``{"object": "ketchup", "container":
+    "basket"}``): the one place to retarget a task. Every term param named ``<role>_cfg`` (``object_cfg``,
+    ``container_cfg``) that the task leaves ``MISSING`` gets ``SceneEntityCfg(name)``; the task reads the rest
+    (per-object geometry, its placement order, its Mimic subtasks' ``object_ref``, its scripted expert's target)
+    from it too. A subclass retargets the task by setting this class attribute alone."""
 
     record_success_steps: int = MISSING
     """Steps the success must hold before a recorded demo is kept (``mimic-tasks record``, scripted or teleoperated):
@@ -95,6 +106,19 @@ class TaskEnvCfg(ManagerBasedRLEnvCfg):
         self.sim.device = "cpu"
         self.episode_length_s = 20.0
         self.sim.physics = MISSING  # the task's physics preset, set by its __post_init__
+        if isinstance(self.task_objects, dict):  # left MISSING, the contract check names it
+            for role, name in self.task_objects.items():
+                fill_term_params(self, f"{role}_cfg", SceneEntityCfg(name), only_missing=True)
+            fill_term_params(self, "object_names", self.placement_order(), only_missing=True)
+
+    def placement_order(self) -> list[str]:
+        """The order resets place the objects in: the ``task_objects`` first (the others make room for them), then
+        every other object ``placement`` has ranges for, in its order."""
+        order = list(self.task_objects.values())
+        if hasattr(self.placement, "__dataclass_fields__"):
+            ranged = (name for name, value in vars(self.placement).items() if isinstance(value, dict))
+            order += [name for name in ranged if name not in order]
+        return order
 
 
 @configclass
@@ -104,6 +128,15 @@ class SeparateTermsObsGroupCfg(ObservationGroupCfg):
 
     concatenate_terms: bool = False
     enable_corruption: bool = False
+
+
+@configclass
+class ResetEventsCfg:
+    """Reset: robot and objects to their defaults, then each object to a random pose from the env cfg's
+    ``placement``, in :meth:`TaskEnvCfg.placement_order` (filled in from ``task_objects``)."""
+
+    reset_all = EventTermCfg(func=reset_scene_to_default, mode="reset")
+    place_objects = EventTermCfg(func=place_objects, mode="reset", params={"object_names": MISSING})
 
 
 def missing_contract_fields(env_cfg) -> list[str]:
@@ -141,6 +174,11 @@ def check_task_contract(env_cfg) -> None:
         raise UserInputError(
             f"{cfg_name} does not declare {', '.join(missing)}: set it in the task's env cfg"
             " (the task contract: tasks/common/task_env_cfg.py, docs/extending.md)"
+        )
+    unknown = [name for name in env_cfg.task_objects.values() if getattr(env_cfg.scene, name, None) is None]
+    if unknown:
+        raise UserInputError(
+            f"{cfg_name}'s task_objects name {', '.join(unknown)}, which its scene does not have: name scene entities"
         )
     subtask_configs = getattr(env_cfg, "subtask_configs", None)  # only a Mimic variant has subtask lists
     if subtask_configs is not None and set(subtask_configs) != set(env_cfg.end_effectors):

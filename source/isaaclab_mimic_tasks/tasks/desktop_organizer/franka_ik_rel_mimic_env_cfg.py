@@ -1,4 +1,5 @@
-"""Mimic configuration: four subtasks (reach, grasp, lift relative to the ketchup; place relative to the basket)."""
+"""Mimic configuration: four subtasks (reach, grasp, lift relative to the task's object; place relative to its
+container), the objects named by the env cfg's ``task_objects``."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from isaaclab.utils import configclass
 from .franka_ik_rel_env_cfg import EEF_NAME, FrankaOrganizerIKRelEnvCfg
 
 SUBTASKS = (
-    # (object_ref, term signal, description)
-    ("ketchup", "reach", "Reach the ketchup"),
-    ("ketchup", "grasp", "Grasp the ketchup"),
-    ("ketchup", "lift", "Lift the ketchup"),
-    ("basket", None, "Place the ketchup in the basket"),
+    # (object_ref as a role of task_objects, term signal, description: {role} is the object's name)
+    ("object", "reach", "Reach the {object}"),
+    ("object", "grasp", "Grasp the {object}"),
+    ("object", "lift", "Lift the {object}"),
+    ("container", None, "Place the {object} in the {container}"),
 )
-"""The subtasks in order. The last one ends with the demo, so it has no term signal."""
+"""The subtasks in order. The last one ends with the demo (the task's ``success``), so it has no term signal."""
 
 
 def organizer_subtask(object_ref: str, term_signal: str | None, description: str) -> SubTaskConfig:
@@ -54,4 +55,8 @@ class FrankaOrganizerIKRelMimicEnvCfg(FrankaOrganizerIKRelEnvCfg, MimicEnvCfg):
         datagen.generation_interpolate_from_last_target_pose = True
         datagen.max_num_failures = 25
         datagen.seed = 1
-        self.subtask_configs[EEF_NAME] = [organizer_subtask(*subtask) for subtask in SUBTASKS]
+        names = {role: name.replace("_", " ") for role, name in self.task_objects.items()}
+        self.subtask_configs[EEF_NAME] = [
+            organizer_subtask(self.task_objects[role], signal, description.format(**names))
+            for role, signal, description in SUBTASKS
+        ]

@@ -2,8 +2,10 @@
 
 Robot-agnostic base configuration. A robot subclass sets ``scene.robot``, the actions, its teleop devices and, with
 :meth:`~isaaclab_mimic_tasks.tasks.common.TaskEnvCfg.set_end_effector`, its end effector (body, tool point, gripper
-joints), which the terms receive as a param. Physics is Newton (MuJoCo Warp) on the CPU, tuned so grasps survive
-Mimic's action noise (see ``docs/physics.md``).
+joints), which the terms receive as a param. Which object goes into which container is declared once, in
+``task_objects``: the terms, the success and failure terms, the placement order, the Mimic subtasks and the scripted
+expert read it, and the per-object geometry comes from the tables below, keyed by the object's name. Physics is Newton
+(MuJoCo Warp) on the CPU, tuned so grasps survive Mimic's action noise (see ``docs/physics.md``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from dataclasses import MISSING
 
 import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
-from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.managers import TerminationTermCfg as DoneTerm
@@ -22,11 +23,14 @@ from isaaclab.utils import configclass
 
 from isaaclab_mimic_tasks.assets import asset_path
 from isaaclab_mimic_tasks.assets.libero_mjcf import BASKET_CONTAIN_REGION
+from isaaclab_mimic_tasks.errors import UserInputError
 from isaaclab_mimic_tasks.tasks.common import (
     CameraViewCfg,
     ObjectPlacementCfg,
+    ResetEventsCfg,
     SeparateTermsObsGroupCfg,
     TaskEnvCfg,
+    fill_term_params,
 )
 from isaaclab_mimic_tasks.tasks.common.physics import newton_cpu_physics
 from isaaclab_mimic_tasks.tasks.common.scene import table_cfg
@@ -101,14 +105,24 @@ class ActionsCfg:
 KETCHUP = SceneEntityCfg("ketchup")
 BASKET = SceneEntityCfg("basket")
 
-GRASP_POINT = (0.0, -0.025, 0.0)
-"""Grasp point in the ketchup frame: 2.5 cm from the origin toward the heavy end (the bottle's body)."""
+GRASP_POINTS = {
+    "ketchup": (0.0, -0.025, 0.0),
+    "orange_juice": (0.0, 0.035, 0.0),
+}
+"""Grasp point of each object that can be the task's object, in the object's frame (where the tool point closes).
+The ketchup: 2.5 cm from the origin toward the heavy end (the bottle's body); the orange juice (standing, its long
+axis the frame's y): 2.6 cm below its top."""
+GRASP_POINT = GRASP_POINTS["ketchup"]
 CONTAINER_REGION = tuple(tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_CONTAIN_REGION)
 """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region``, scaled."""
+CONTAINER_REGIONS = {"basket": CONTAINER_REGION}
+"""Inside of each object that can be the task's container, (centre, half size) in its frame."""
 
-GRASP = {"end_effector": MISSING, "object_cfg": KETCHUP, "grasp_point": GRASP_POINT}
-"""Params of the terms about the grasp; ``end_effector`` is filled in by the robot subclass."""
-IN_BASKET = {"object_cfg": KETCHUP, "container_cfg": BASKET, "region": CONTAINER_REGION}
+GRASP = {"end_effector": MISSING, "object_cfg": MISSING, "grasp_point": MISSING}
+"""Params of the terms about the grasp; ``end_effector`` is filled in by the robot subclass, the rest from the env
+cfg's ``task_objects``."""
+IN_BASKET = {"object_cfg": MISSING, "container_cfg": MISSING, "region": MISSING}
+"""Params of the terms about the object in the container, filled from the env cfg's ``task_objects``."""
 
 
 @configclass
@@ -139,19 +153,11 @@ class ObservationsCfg:
 
 
 @configclass
-class EventCfg:
-    """Reset: robot and objects to their defaults, then objects to random poses from the env cfg's ``placement``."""
-
-    reset_all = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
-    place_objects = EventTerm(func=mdp.place_objects, mode="reset", params={"object_names": list(OBJECTS)})
-
-
-@configclass
 class TerminationsCfg:
-    """Success, time out, the ketchup falling off the table, and a physics failure (buffer overflow, NaN)."""
+    """Success, time out, the task's object falling off the table, and a physics failure (buffer overflow, NaN)."""
 
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
-    ketchup_off_table = DoneTerm(func=mdp.object_off_table, params={"object_cfg": KETCHUP})
+    object_off_table = DoneTerm(func=mdp.object_off_table, params={"object_cfg": MISSING})
     physics_failure = DoneTerm(func=mdp.physics_failure)
     # at rest: slower than 5 cm/s (a bottle still falling into the basket is not placed yet)
     success = DoneTerm(func=mdp.object_placed_in_container, params={**GRASP, **IN_BASKET, "max_speed": 0.05})
@@ -164,10 +170,11 @@ class OrganizerEnvCfg(TaskEnvCfg):
     scene: OrganizerSceneCfg = OrganizerSceneCfg(num_envs=1, env_spacing=2.5, replicate_physics=True)
     observations: ObservationsCfg = ObservationsCfg()
     actions: ActionsCfg = ActionsCfg()
-    events: EventCfg = EventCfg()
+    events: ResetEventsCfg = ResetEventsCfg()
     terminations: TerminationsCfg = TerminationsCfg()
     placement: PlacementCfg = PlacementCfg()
 
+    task_objects = {"object": "ketchup", "container": "basket"}
     instruction = "Put the ketchup bottle in the basket."
     record_success_steps = 10
     video_view: CameraViewCfg = CameraViewCfg(eye=(1.5, -0.8, 1.05), target=(0.35, 0.03, 0.22))
@@ -190,5 +197,13 @@ class OrganizerEnvCfg(TaskEnvCfg):
         # the workspace floor): 2x margin. 200 contacts overflowed under a person's hand (NaN state followed);
         # the size costs no measurable speed
         self.sim.physics = newton_cpu_physics(njmax=400, nconmax=400)
+        target, container = self.task_objects["object"], self.task_objects["container"]
+        if target not in GRASP_POINTS or container not in CONTAINER_REGIONS:
+            raise UserInputError(
+                f"the organizer has no grasp point for {target!r} or no region for {container!r}: add it to"
+                " GRASP_POINTS or CONTAINER_REGIONS (tasks/desktop_organizer/organizer_env_cfg.py)"
+            )
+        fill_term_params(self, "grasp_point", GRASP_POINTS[target])
+        fill_term_params(self, "region", CONTAINER_REGIONS[container])
         for name in OBJECTS:
             getattr(self.scene, name).spawn.usd_path = asset_path(name)

@@ -15,7 +15,6 @@ import isaaclab.sim as sim_utils
 from isaaclab.assets import ArticulationCfg, AssetBaseCfg, RigidObjectCfg
 from isaaclab.controllers.pink_ik import DampingTaskCfg, FrameTaskCfg, NullSpacePostureTaskCfg, PinkIKControllerCfg
 from isaaclab.devices import DevicesCfg
-from isaaclab.managers import EventTermCfg as EventTerm
 from isaaclab.managers import ObservationTermCfg as ObsTerm
 from isaaclab.managers import SceneEntityCfg
 from isaaclab.managers import TerminationTermCfg as DoneTerm
@@ -30,6 +29,7 @@ from isaaclab_mimic_tasks.tasks.common import (
     CameraViewCfg,
     EndEffectorCfg,
     ObjectPlacementCfg,
+    ResetEventsCfg,
     SeparateTermsObsGroupCfg,
     TaskEnvCfg,
 )
@@ -80,10 +80,9 @@ GRASP_POINT = (-0.01, 0.07, -0.125)
 the fingers, 1 cm toward the little finger (found by sweeping it in the simulator; under wrist noise of std 0.005,
 6/8 lifts held with these hand drives, 8/8 with stiffer ones, 1000/30 and 20 N m)."""
 
-OBJECT = SceneEntityCfg("object")
 BASKET = SceneEntityCfg("basket")
-RIGHT_HAND = {"frame": WRIST_FRAMES["right"], "side": "R", "grasp_point": GRASP_POINT, "object_cfg": OBJECT}
-"""Params of the terms about the right hand's grasp."""
+RIGHT_HAND = {"frame": WRIST_FRAMES["right"], "side": "R", "grasp_point": GRASP_POINT, "object_cfg": MISSING}
+"""Params of the terms about the right hand's grasp; ``object_cfg`` is filled from the env cfg's ``task_objects``."""
 
 
 @configclass
@@ -185,7 +184,7 @@ class ObservationsCfg:
         robot_joint_pos = ObsTerm(func=mdp.joint_pos)
         object = ObsTerm(
             func=mdp.object_obs,
-            params={"left_frame": WRIST_FRAMES["left"], "right_frame": WRIST_FRAMES["right"], "object_cfg": OBJECT},
+            params={"left_frame": WRIST_FRAMES["left"], "right_frame": WRIST_FRAMES["right"], "object_cfg": MISSING},
         )
         basket_pos = ObsTerm(func=mdp.root_pos_w, params={"asset_cfg": BASKET})
 
@@ -199,14 +198,6 @@ class ObservationsCfg:
 
 
 @configclass
-class EventCfg:
-    """Reset: robot and objects to their defaults, then the can and the basket to random poses from ``placement``."""
-
-    reset_all = EventTerm(func=mdp.reset_scene_to_default, mode="reset")
-    place_objects = EventTerm(func=mdp.place_objects, mode="reset", params={"object_names": ["object", "basket"]})
-
-
-@configclass
 class TerminationsCfg:
     """Success (the can at rest in the basket, let go), time out, the can falling off the table, and a physics failure
     (buffer overflow, NaN)."""
@@ -214,11 +205,11 @@ class TerminationsCfg:
     time_out = DoneTerm(func=mdp.time_out, time_out=True)
     physics_failure = DoneTerm(func=mdp.physics_failure)
     object_dropping = DoneTerm(
-        func=mdp.object_below, params={"object_cfg": OBJECT, "minimum_height": TABLE_TOP_Z - 0.1}
+        func=mdp.object_below, params={"object_cfg": MISSING, "minimum_height": TABLE_TOP_Z - 0.1}
     )
     success = DoneTerm(
         func=mdp.object_resting_in_container,
-        params={**RIGHT_HAND, "container_cfg": BASKET, "region": BASKET_CONTAIN_REGION},
+        params={**RIGHT_HAND, "container_cfg": MISSING, "region": BASKET_CONTAIN_REGION},
     )
 
 
@@ -250,10 +241,12 @@ class PickPlaceGR1T2EnvCfg(TaskEnvCfg):
     scene: PickPlaceGR1T2SceneCfg = PickPlaceGR1T2SceneCfg(num_envs=1, env_spacing=2.5, replicate_physics=True)
     observations: ObservationsCfg = ObservationsCfg()
     actions: ActionsCfg = ActionsCfg()
-    events: EventCfg = EventCfg()
+    events: ResetEventsCfg = ResetEventsCfg()
     terminations: TerminationsCfg = TerminationsCfg()
     placement: PlacementCfg = PlacementCfg()
 
+    task_objects = {"object": "object", "container": "basket"}
+    """The can (the scene entity ``object``, as in the stock task) and the basket."""
     instruction = "Pick up the can with the right hand and place it in the basket."
     video_view: CameraViewCfg = CameraViewCfg(eye=(0.75, 0.05, 1.25), target=(0.1, 0.4, 0.9))
     """Video camera: on the robot's right, above the table, looking at the can and the basket."""

@@ -9,10 +9,10 @@ from isaaclab.utils import configclass
 from .pickplace_gr1t2_env_cfg import PickPlaceGR1T2EnvCfg
 
 RIGHT_SUBTASKS = (
-    # (object_ref, term signal, description)
+    # (object_ref as a role of task_objects, term signal, description)
     ("object", "grasp", "Grasp the can"),
     ("object", "lift", "Lift the can"),
-    ("basket", None, "Place the can in the basket"),
+    ("container", None, "Place the can in the basket"),
 )
 """The right hand's subtasks in order; the last ends with the demo, so it has no term signal."""
 
@@ -59,5 +59,7 @@ class PickPlaceGR1T2MimicEnvCfg(PickPlaceGR1T2EnvCfg, MimicEnvCfg):
         datagen.generation_interpolate_from_last_target_pose = True
         datagen.max_num_failures = 25
         datagen.seed = 1
-        self.subtask_configs["right"] = [gr1t2_subtask(*subtask) for subtask in RIGHT_SUBTASKS]
+        self.subtask_configs["right"] = [
+            gr1t2_subtask(self.task_objects[role], signal, description) for role, signal, description in RIGHT_SUBTASKS
+        ]
         self.subtask_configs["left"] = [gr1t2_subtask(None, None, "Hold the left hand still")]

@@ -120,8 +120,9 @@ class GR1T2PickPlaceExpert:
         n, device = env.num_envs, env.device
         wrist = mdp.wrist_pos(env, WRIST_FRAMES["right"])
         quat = mdp.wrist_quat(env, WRIST_FRAMES["right"])
-        can = env.scene["object"].data.root_pos_w.torch - env.scene.env_origins
-        basket = env.scene["basket"].data.root_pos_w.torch - env.scene.env_origins
+        objects = env.cfg.task_objects  # the can and the basket, as the task declares them
+        can = env.scene[objects["object"]].data.root_pos_w.torch - env.scene.env_origins
+        basket = env.scene[objects["container"]].data.root_pos_w.torch - env.scene.env_origins
         carry_z = basket[:, 2] + cfg.basket_rim + cfg.carry_clearance + CAN_HALF_HEIGHT
 
         grasp = self._wrist_for_can(can)
