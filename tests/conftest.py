@@ -215,3 +215,38 @@ class WindowKeys:
 
     def each_step(self) -> None:
         pass  # held keys keep moving by themselves
+
+
+TINY_PIPELINE_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
+TINY_PIPELINE_NUM_ENVS = 2
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline_dir(tmp_path_factory):
+    """One tiny run of the whole chain (organizer): 2 scripted demos, 2 generated, 1 epoch of BC-RNN, 1 rollout.
+
+    Shared by the tests of the pipeline and of the policy-family tutorial (which reuses its datasets)."""
+    out = tmp_path_factory.mktemp("pipeline")
+    result = cli(
+        "pipeline",
+        "--task",
+        TINY_PIPELINE_TASK,
+        "--output_dir",
+        out,
+        "--num_source_demos",
+        2,
+        "--generation_num_trials",
+        2,
+        "--num_envs",
+        TINY_PIPELINE_NUM_ENVS,
+        "--epochs",
+        1,
+        "--num_rollouts",
+        1,
+        "--horizon",
+        40,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    (out / "stdout.txt").write_text(result.stdout)
+    (out / "stderr.txt").write_text(result.stderr)
+    return out

@@ -30,32 +30,8 @@ def demo_actions(path) -> dict[str, np.ndarray]:
 
 
 @pytest.fixture(scope="module")
-def pipeline_dir(tmp_path_factory):
-    """One tiny run of the whole chain: 2 scripted demos, 2 generated, 1 epoch of BC-RNN, 1 rollout."""
-    out = tmp_path_factory.mktemp("pipeline")
-    result = cli(
-        "pipeline",
-        "--task",
-        MIMIC_TASK,
-        "--output_dir",
-        out,
-        "--num_source_demos",
-        2,
-        "--generation_num_trials",
-        2,
-        "--num_envs",
-        NUM_ENVS,
-        "--epochs",
-        1,
-        "--num_rollouts",
-        1,
-        "--horizon",
-        40,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    (out / "stdout.txt").write_text(result.stdout)
-    (out / "stderr.txt").write_text(result.stderr)
-    return out
+def pipeline_dir(tiny_pipeline_dir):
+    return tiny_pipeline_dir
 
 
 def test_tiny_pipeline_writes_every_report_file(pipeline_dir):

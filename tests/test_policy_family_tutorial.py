@@ -15,7 +15,7 @@ import h5py
 import numpy as np
 import pytest
 import torch
-from conftest import assert_clear_failure, cli
+from conftest import TINY_PIPELINE_NUM_ENVS, assert_clear_failure, cli
 from test_extending import tutorial_blocks
 
 from isaaclab_mimic_tasks.datasets import mask_names
@@ -48,9 +48,13 @@ def family_env(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pipeline_dir(family_env, tmp_path_factory):
-    """`mimic-tasks pipeline --algo nn`: 2 scripted demos, 2 generated, the nearest-neighbour family, 2 rollouts."""
+def pipeline_dir(family_env, tiny_pipeline_dir, tmp_path_factory):
+    """`mimic-tasks pipeline --algo nn` in a folder holding the tiny BC-RNN pipeline's datasets and training: the
+    pipeline reuses the recorded, annotated and generated files (2 demos) and trains the new family (the BC-RNN
+    training in the folder is not taken for it), then plays 2 rollouts."""
     out = tmp_path_factory.mktemp("nn_pipeline")
+    shutil.copytree(tiny_pipeline_dir / "datasets", out / "datasets")
+    shutil.copytree(tiny_pipeline_dir / "training", out / "training")
     result = cli(
         "pipeline",
         "--task",
@@ -64,7 +68,7 @@ def pipeline_dir(family_env, tmp_path_factory):
         "--generation_num_trials",
         2,
         "--num_envs",
-        2,
+        TINY_PIPELINE_NUM_ENVS,
         "--num_rollouts",
         2,
         "--horizon",
@@ -72,6 +76,7 @@ def pipeline_dir(family_env, tmp_path_factory):
         env=family_env,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "train" in json.loads((out / "summary.json").read_text())["step_seconds"]  # trained, not reused
     return out
 
 

@@ -120,7 +120,7 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
         "env_steps_per_second": stats.env_steps_per_second,
     }
 
-    checkpoint = _finished_checkpoint(train_dir)
+    checkpoint = _finished_checkpoint(train_dir, s.algo)
     if checkpoint is None:
         result = timed("train", family.train, base_task, s.algo, generated, train_dir, train_options)
         if result.interrupted:
@@ -153,14 +153,17 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
     return report
 
 
-def _finished_checkpoint(train_dir: str) -> str | None:
-    """The checkpoint of an earlier pipeline training in ``train_dir``, if it finished."""
+def _finished_checkpoint(train_dir: str, algo: str) -> str | None:
+    """The checkpoint of an earlier pipeline training of ``algo`` in ``train_dir``, if it finished (a training of
+    another algorithm is not reused: it is trained again)."""
     record = os.path.join(train_dir, "pipeline_training.json")
     if not os.path.exists(record):
         return None
     with open(record) as f:
-        checkpoint = json.load(f).get("checkpoint")
-    return checkpoint if checkpoint and os.path.exists(checkpoint) else None
+        training = json.load(f)
+    checkpoint = training.get("checkpoint")
+    same_algo = training.get("algo", algo) == algo  # records older than the shared TrainResult have no algo
+    return checkpoint if same_algo and checkpoint and os.path.exists(checkpoint) else None
 
 
 def write_report(report: PipelineReport, output_dir: str, task: str, generated: str) -> dict[str, str]:
