@@ -12,7 +12,7 @@ import pytest
 import torch
 from isaaclab.envs.mimic_env_cfg import MimicEnvCfg, SubTaskConfig
 
-from isaaclab_mimic_tasks.datagen.annotate import annotation_problem, subtask_order
+from isaaclab_mimic_tasks.datagen.annotate import annotation_problem, subtask_order, subtask_term_offsets
 from isaaclab_mimic_tasks.datagen.generate import GenerationStats, failure_chains, failure_labels, subtask_order_lines
 from isaaclab_mimic_tasks.datasets import dataset_summary, format_summary
 
@@ -80,6 +80,24 @@ def test_two_subtasks_ending_on_the_same_step_are_reported():
     order = {"franka": ["reach", "grasp", "lift"]}
     problem = annotation_problem(signals(reach=3, grasp=7, lift=7), order)
     assert problem == "subtasks 'grasp' and 'lift' end on the same step (6); Mimic needs each subtask to last a step"
+
+
+def test_subtask_ends_closer_than_the_offsets_allow_are_reported():
+    """Mimic's check of its cfg's offsets (end_{i-1} + max_offset_{i-1} < end_i + min_offset_i): with (3, 8) the
+    ends must be more than 5 steps apart, or generation refuses the demo."""
+    cfg = two_hand_cfg()
+    for subtask in cfg.subtask_configs["right"][:2]:
+        subtask.subtask_term_offset_range = (3, 8)
+    offsets = subtask_term_offsets(cfg)
+    assert offsets["right"] == [(3, 8), (3, 8)] and len(offsets["left"]) == 1
+    order = subtask_order(cfg)
+    assert annotation_problem(signals(grasp_can=5, lift_can=11, reach_basket=4), order, offsets) is None
+    problem = annotation_problem(signals(grasp_can=5, lift_can=10, reach_basket=4), order, offsets)
+    assert problem == (
+        "right: subtasks 'grasp_can' and 'lift_can' end 5 steps apart (4, 9); Mimic needs more than 5 with their"
+        " subtask_term_offset_range"
+    )
+    assert annotation_problem(signals(grasp_can=5, lift_can=10, reach_basket=4), order) is None  # no offsets given
 
 
 def test_generation_failures_are_labelled_per_end_effector():

@@ -135,6 +135,23 @@ def test_record_annotate_generate_train_on_its_task(plugin_env, tmp_path):
     with h5py.File(generated, "r") as f:
         assert json.loads(f["data"].attrs["env_args"])["env_name"] == MIMIC and len(f["data"]) == 2
 
+    # a demo whose grasp ends 2 steps after its reach (annotate skips such demos): one line naming it, no traceback
+    moved = tmp_path / "moved.hdf5"
+    shutil.copy(annotated, moved)
+    with h5py.File(moved, "r+") as f:
+        name = sorted(f["data"])[-1]
+        signals = f[f"data/{name}/obs/datagen_info/subtask_term_signals"]
+        reach = int(np.argmax(signals["reach"][()].reshape(-1) > 0))
+        grasp = signals["grasp"][()]
+        grasp[...] = 0
+        grasp[reach + 2 :] = 1
+        signals["grasp"][...] = grasp
+    generate = ("generate", "--task", MIMIC, "--input_file", moved, "--output_file", tmp_path / "x.hdf5")
+    result = cli(*generate, "--num_envs", 2, env=plugin_env, timeout=900)
+    assert_clear_failure(result, max_lines=1)
+    assert f"demo '{name}'" in result.stderr and "'reach' and 'grasp'" in result.stderr, result.stderr
+    assert "re-annotate" in result.stderr
+
     train = ("train", "--task", BASE, "--dataset", generated, "--log_dir", tmp_path / "logs")
     result = cli(*train, "--algo", "bc_rnn", "--epochs", 1, env=plugin_env, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]

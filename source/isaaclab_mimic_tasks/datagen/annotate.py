@@ -26,12 +26,27 @@ def subtask_order(env_cfg) -> dict[str, list[str]]:
     }
 
 
-def annotation_problem(signals: dict[str, torch.Tensor], order: dict[str, list[str]]) -> str | None:
+def subtask_term_offsets(env_cfg) -> dict[str, list[tuple[int, int]]]:
+    """Per end effector, the ``subtask_term_offset_range`` of each subtask with an end signal, in
+    :func:`subtask_order`'s order."""
+    return {
+        eef: [tuple(subtask.subtask_term_offset_range) for subtask in subtasks if subtask.subtask_term_signal]
+        for eef, subtasks in env_cfg.subtask_configs.items()
+    }
+
+
+def annotation_problem(
+    signals: dict[str, torch.Tensor],
+    order: dict[str, list[str]],
+    term_offsets: dict[str, list[tuple[int, int]]] | None = None,
+) -> str | None:
     """Why a demo's subtask signals cannot be used by Mimic, or None if they can.
 
     Mimic takes each subtask's end at the first 0 -> 1 rise of its signal and needs, per end effector, the
     ends in that end effector's order (:func:`subtask_order`), each after the one before (a subtask lasts at least
-    a step). With several end effectors the message names the one at fault.
+    a step); with ``term_offsets`` (:func:`subtask_term_offsets`) also its check that the ends, moved by their
+    offsets, cannot cross: ``end_{i-1} + max_offset_{i-1} < end_i + min_offset_i``. With several end effectors the
+    message names the one at fault.
     """
     for eef, names in order.items():
         where = f"{eef}: " if len(order) > 1 else ""
@@ -49,6 +64,12 @@ def annotation_problem(signals: dict[str, torch.Tensor], order: dict[str, list[s
             if end == next_end:  # Mimic's DataGenInfoPool refuses an empty subtask
                 same = f"subtasks '{first}' and '{second}' end on the same step ({end})"
                 return f"{where}{same}; Mimic needs each subtask to last a step"
+        offsets = (term_offsets or {}).get(eef)
+        for i in range(1, len(ends) if offsets else 0):
+            if ends[i - 1] + offsets[i - 1][1] >= ends[i] + offsets[i][0]:
+                apart = f"subtasks '{names[i - 1]}' and '{names[i]}' end {ends[i] - ends[i - 1]} steps apart"
+                needs = f"more than {offsets[i - 1][1] - offsets[i][0]} with their subtask_term_offset_range"
+                return f"{where}{apart} ({ends[i - 1]}, {ends[i]}); Mimic needs {needs}"
     return None
 
 
@@ -126,7 +147,7 @@ def annotate_dataset(
     env_cfg, success_term = replay_env_cfg(task, max(1, min(num_envs, len(names))))
     if not hasattr(env_cfg, "subtask_configs"):
         raise UserInputError(f"'{task}' is not a Mimic task; pass its -Mimic- ID to --task")
-    order = subtask_order(env_cfg)
+    order, term_offsets = subtask_order(env_cfg), subtask_term_offsets(env_cfg)
     staging = staging_path(output_file)
     env_cfg.recorders = AnnotationRecorderManagerCfg()
     env_cfg.recorders.dataset_export_dir_path = os.path.dirname(staging)
@@ -152,7 +173,7 @@ def annotate_dataset(
                 signals = episode.data["obs"]["datagen_info"]["subtask_term_signals"]
                 for signal, frame in marked.get(name, {}).items():
                     signals[signal] = marked_signal(signals[signal], frame)
-                problem = annotation_problem(signals, order)
+                problem = annotation_problem(signals, order, term_offsets)
             if problem is not None:
                 skipped[name] = problem
                 recorder.reset(torch.tensor([env_id], device=env.device))

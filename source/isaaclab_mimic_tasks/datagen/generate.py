@@ -91,6 +91,29 @@ def _episode_names(path: str) -> list[str]:
         handler.close()
 
 
+def _unusable_demo_error(env_cfg, input_file: str, index: int, error: Exception) -> Exception:
+    """The one-line error for the demo (``index`` in load order) that Mimic's pool refused, naming the subtasks at
+    fault where :func:`~isaaclab_mimic_tasks.datagen.annotate.annotation_problem` finds them (else Mimic's words)."""
+    import h5py
+
+    from isaaclab_mimic_tasks.errors import UserInputError
+
+    from .annotate import annotation_problem, subtask_order, subtask_term_offsets
+
+    name = _episode_names(input_file)[index]
+    problem = None
+    with h5py.File(input_file, "r") as f:
+        group = f.get(f"data/{name}/obs/datagen_info/subtask_term_signals")
+        if group is not None:
+            signals = {signal: torch.from_numpy(group[signal][()]) for signal in group}
+            problem = annotation_problem(signals, subtask_order(env_cfg), subtask_term_offsets(env_cfg))
+    problem = problem or str(error).strip().splitlines()[0]
+    return UserInputError(
+        f"{input_file}: Mimic cannot generate from demo '{name}': {problem}; re-annotate the recording with"
+        " `mimic-tasks annotate` (it skips such demos) or remove the demo"
+    )
+
+
 def _source_tracking_generator(env, pool, input_file: str):
     """Mimic's ``DataGenerator``, noting per environment which source demo each subtask's segment comes from
     (``generator.source_demos[env_id][eef]``: demo names, one per subtask)."""
@@ -314,7 +337,10 @@ def generate_dataset(
     os.makedirs(os.path.dirname(os.path.abspath(output_file)), exist_ok=True)
     with open_env(task, num_envs=num_envs, seed=run_seed, env_cfg=env_cfg) as env:
         pool = DataGenInfoPool(env, env.cfg, env.device)
-        pool.load_from_dataset_file(input_file)
+        try:
+            pool.load_from_dataset_file(input_file)
+        except (ValueError, AssertionError) as error:  # Mimic's checks of a demo's subtask ends
+            raise _unusable_demo_error(env.cfg, input_file, len(pool.datagen_infos) - 1, error) from None
         generator = _source_tracking_generator(env, pool, input_file)
         output = _Output(output_file, task, stats, on_demo)
         output.handler.add_env_args(env.recorder_manager.get_ep_meta())

@@ -113,6 +113,10 @@ GRASP_POINTS = {
 The ketchup: 2.5 cm from the origin toward the heavy end (the bottle's body); the orange juice (standing, its long
 axis the frame's y): 2.6 cm below its top."""
 GRASP_POINT = GRASP_POINTS["ketchup"]
+GRASP_FINGER_TRAVEL = {"orange_juice": 0.002}
+"""Finger travel in from open (m) at which the grasp signal counts an object held, where the end effector's
+``gripper_threshold`` is too much: closed across its 7.3 cm side, the carton stops the Franka's fingers 3.5 mm in
+(the grasp signal then rose only when the lift squeezed it, with the lift signal: no Mimic subtask between them)."""
 CONTAINER_REGION = tuple(tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_CONTAIN_REGION)
 """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region``, scaled."""
 CONTAINER_REGIONS = {"basket": CONTAINER_REGION}
@@ -144,8 +148,8 @@ class ObservationsCfg:
     @configclass
     class SubtaskCfg(SeparateTermsObsGroupCfg):
         reach = ObsTerm(func=mdp.eef_near_object, params=dict(GRASP))
-        grasp = ObsTerm(func=mdp.object_grasped, params=dict(GRASP))
-        lift = ObsTerm(func=mdp.object_lifted, params=dict(GRASP))
+        grasp = ObsTerm(func=mdp.object_grasped, params={**GRASP, "finger_travel": None})
+        lift = ObsTerm(func=mdp.object_lifted, params={**GRASP, "finger_travel": None})
         place = ObsTerm(func=mdp.object_in_region, params=dict(IN_BASKET))
 
     policy: PolicyCfg = PolicyCfg()
@@ -204,6 +208,7 @@ class OrganizerEnvCfg(TaskEnvCfg):
                 " GRASP_POINTS or CONTAINER_REGIONS (tasks/desktop_organizer/organizer_env_cfg.py)"
             )
         fill_term_params(self, "grasp_point", GRASP_POINTS[target])
+        fill_term_params(self, "finger_travel", GRASP_FINGER_TRAVEL.get(target))
         fill_term_params(self, "region", CONTAINER_REGIONS[container])
         for name in OBJECTS:
             getattr(self.scene, name).spawn.usd_path = asset_path(name)

@@ -45,13 +45,16 @@ def object_grasped(
     object_cfg: SceneEntityCfg,
     grasp_point: tuple[float, float, float],
     threshold: float = 0.04,
+    finger_travel: float | None = None,
 ) -> torch.Tensor:
     """1 where the fingers have closed on the object near the end effector, (N,).
 
-    Closed on it: every finger moved in from open, but not shut (something is between them).
+    Closed on it: every finger moved in from open by ``finger_travel`` m (None: the end effector's
+    ``gripper_threshold``), but not shut (something is between them).
     """
+    travel = end_effector.gripper_threshold if finger_travel is None else finger_travel
     fingers = gripper_pos(env, end_effector)
-    closing = (fingers < end_effector.gripper_open - end_effector.gripper_threshold).all(dim=-1)
+    closing = (fingers < end_effector.gripper_open - travel).all(dim=-1)
     not_shut = (fingers > end_effector.gripper_threshold).all(dim=-1)
     near = eef_near_object(env, end_effector, object_cfg, grasp_point, threshold)
     return near * (closing & not_shut).float()
@@ -63,9 +66,10 @@ def object_lifted(
     object_cfg: SceneEntityCfg,
     grasp_point: tuple[float, float, float],
     height: float = 0.05,
+    finger_travel: float | None = None,
 ) -> torch.Tensor:
-    """1 where the object is held ``height`` m above its reset height, (N,)."""
+    """1 where the object is held (:func:`object_grasped`) ``height`` m above its reset height, (N,)."""
     obj = env.scene[object_cfg.name]
     rest_z = env.scene.env_origins[:, 2] + obj.cfg.init_state.pos[2]
     raised = obj.data.root_pos_w.torch[:, 2] > rest_z + height
-    return raised.float() * object_grasped(env, end_effector, object_cfg, grasp_point)
+    return raised.float() * object_grasped(env, end_effector, object_cfg, grasp_point, finger_travel=finger_travel)
