@@ -201,15 +201,20 @@ def open_env(
         cfg.seed = seed
     from isaaclab.app import launch_simulation
 
+    user_error = None
     with launch_simulation(cfg, dict(launch_args or {})):
         with quiet_simulator():
             env = gym.make(task, cfg=cfg).unwrapped
         try:
             env.reset(seed=seed)
             yield env
+        except UserInputError as error:  # raised below, outside: launch_simulation prints a traceback of any error
+            user_error = error
         finally:
             with quiet_simulator():
                 env.close()
+    if user_error is not None:
+        raise user_error
 
 
 def take_success_term(env_cfg):

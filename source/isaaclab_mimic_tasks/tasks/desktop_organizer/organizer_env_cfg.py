@@ -117,6 +117,11 @@ GRASP_FINGER_TRAVEL = {"orange_juice": 0.002}
 """Finger travel in from open (m) at which the grasp signal counts an object held, where the end effector's
 ``gripper_threshold`` is too much: closed across its 7.3 cm side, the carton stops the Franka's fingers 3.5 mm in
 (the grasp signal then rose only when the lift squeezed it, with the lift signal: no Mimic subtask between them)."""
+TASK_OBJECT_PLACEMENT = {"orange_juice": {"x": (-0.05, 0.05), "y": (-0.05, 0.05)}}
+"""Reset range of an object while it is the task's object, where its :class:`PlacementCfg` range (as a distractor:
++-30 cm, any yaw) is too wide for Mimic: the carton is grasped across its diagonal at some yaws and Mimic turns the
+hand by the whole yaw between source and new carton (0 of 25 generated attempts kept; +-5 cm, no yaw: 2 of 3). Used
+only where the env cfg's ``placement`` keeps :class:`PlacementCfg`'s range for the object."""
 CONTAINER_REGION = tuple(tuple(v * k for v, k in zip(vector, BASKET_SCALE)) for vector in BASKET_CONTAIN_REGION)
 """Inside of the basket (centre, half size) in its frame: the MJCF's ``contain_region``, scaled."""
 CONTAINER_REGIONS = {"basket": CONTAINER_REGION}
@@ -210,5 +215,7 @@ class OrganizerEnvCfg(TaskEnvCfg):
         fill_term_params(self, "grasp_point", GRASP_POINTS[target])
         fill_term_params(self, "finger_travel", GRASP_FINGER_TRAVEL.get(target))
         fill_term_params(self, "region", CONTAINER_REGIONS[container])
+        if target in TASK_OBJECT_PLACEMENT and getattr(self.placement, target) == getattr(PlacementCfg(), target):
+            setattr(self.placement, target, dict(TASK_OBJECT_PLACEMENT[target]))
         for name in OBJECTS:
             getattr(self.scene, name).spawn.usd_path = asset_path(name)
