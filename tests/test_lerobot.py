@@ -83,13 +83,20 @@ def test_export_loads_offline_with_the_frames_actions_and_states_of_the_hdf5(gen
     from lerobot.datasets.lerobot_dataset import LeRobotDataset
 
     from isaaclab_mimic_tasks.envs import load_env_cfg
-    from isaaclab_mimic_tasks.learning.lerobot.export import STATS_FLOOR, observation_roles, read_provenance
+    from isaaclab_mimic_tasks.learning.lerobot.export import (
+        STATS_FLOOR,
+        default_observation_keys,
+        observation_roles,
+        read_provenance,
+    )
 
     dataset = LeRobotDataset("test/organizer", root=exported)
     provenance = read_provenance(exported)
-    state_keys, environment_keys = observation_roles(load_env_cfg(TASK))
-    assert state_keys[:3] == ["eef_pos", "eef_quat", "gripper_pos"] and "ketchup_pose" in environment_keys
+    # by default BC-RNN's inputs: no joint_pos / joint_vel, no distractor poses
+    state_keys, environment_keys = observation_roles(load_env_cfg(TASK), default_observation_keys(TASK))
+    assert state_keys == ["eef_pos", "eef_quat", "gripper_pos"] and environment_keys == ["ketchup_pose", "basket_pose"]
     assert provenance["observation_keys"]["observation.state"] == state_keys
+    assert provenance["observation_keys"]["observation.environment_state"] == environment_keys
     assert dataset.meta.features["observation.state"]["names"][:4] == [
         "eef_pos_0",
         "eef_pos_1",
@@ -131,6 +138,49 @@ def test_export_loads_offline_with_the_frames_actions_and_states_of_the_hdf5(gen
     assert (np.asarray(dataset.meta.stats["observation.environment_state"]["std"]) == 1.0).any()
     # the barely varying dimensions are named
     assert provenance["floored_dims"] and all("_" in name for name in provenance["floored_dims"])
+
+
+@pytest.mark.parametrize("algo", ["act", "diffusion"])
+def test_lerobots_preprocessor_from_a_packaged_config_normalizes_the_train_splits_states(algo, exported, monkeypatch):
+    """The object poses too: LeRobot's own preprocessor, made from the task's packaged config and the export's
+    statistics, maps the robot state and the environment state of the train split to zero mean and unit std (ACT)
+    or onto [-1, 1] (diffusion: min-max), in every dimension the export did not mark near-constant."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    import torch
+    from lerobot.configs.train import TrainPipelineConfig
+    from lerobot.datasets.lerobot_dataset import LeRobotDataset
+    from lerobot.policies.factory import make_pre_post_processors
+    from lerobot.utils.feature_utils import dataset_to_policy_features
+
+    from isaaclab_mimic_tasks.learning.lerobot.export import read_provenance
+    from isaaclab_mimic_tasks.learning.lerobot.train import registered_config_path
+
+    cfg = TrainPipelineConfig.from_pretrained(
+        registered_config_path(TASK, algo), cli_args=["--dataset.repo_id=test/organizer"]
+    )
+    dataset = LeRobotDataset("test/organizer", root=exported)
+    features = dataset_to_policy_features(dataset.meta.features)  # as LeRobot's make_policy sets them
+    cfg.policy.output_features = {key: feature for key, feature in features.items() if key == "action"}
+    cfg.policy.input_features = {key: feature for key, feature in features.items() if key != "action"}
+    preprocessor, _ = make_pre_post_processors(cfg.policy, dataset_stats=dataset.meta.stats)
+    start, stop = (int(x) for x in dataset.meta.info.splits["train"].split(":"))
+    frames = dataset.hf_dataset.with_format("numpy")
+    train = (frames["episode_index"][:] >= start) & (frames["episode_index"][:] < stop)
+    keys = ("observation.state", "observation.environment_state")
+    raw = {key: torch.as_tensor(np.stack(frames[key][:])[train]) for key in keys}
+    normalized = preprocessor(dict(raw))
+    near_constant = set(read_provenance(exported)["floored_dims"])
+    for key in keys:
+        names = dataset.meta.features[key]["names"]
+        scaled = [i for i, name in enumerate(names) if name not in near_constant]
+        assert scaled, key
+        value = normalized[key].cpu().numpy().astype(np.float64)[:, scaled]
+        if algo == "act":
+            np.testing.assert_allclose(value.mean(0), 0.0, atol=1e-4, err_msg=key)
+            np.testing.assert_allclose(value.std(0), 1.0, atol=1e-3, err_msg=key)
+        else:
+            np.testing.assert_allclose(value.min(0), -1.0, atol=1e-4, err_msg=key)
+            np.testing.assert_allclose(value.max(0), 1.0, atol=1e-4, err_msg=key)
 
 
 @pytest.mark.parametrize("kind", ["not_hdf5", "missing", "no_demos", "existing_out"])
@@ -185,7 +235,10 @@ def test_a_few_training_steps_then_play_runs_the_checkpoint_in_the_simulator(alg
     for name in ("config.json", "model.safetensors", "train_config.json", "policy_preprocessor.json"):
         assert os.path.isfile(os.path.join(checkpoint, name)), name
     with open(os.path.join(checkpoint, "config.json")) as f:
-        assert json.load(f)["type"] == algo
+        config = json.load(f)
+    assert config["type"] == algo
+    if algo == "act":  # the packaged config: the ACT paper's temporal ensembling, which play runs per environment
+        assert config["temporal_ensemble_coeff"] == 0.01 and config["n_action_steps"] == 1
     result = cli(
         "play",
         "--task",
@@ -244,6 +297,13 @@ def test_the_batched_policy_acts_as_lerobots_own_select_action_per_environment(g
     theirs.reset()
     torch.testing.assert_close(actions[1:], lerobot_actions({key: observations[0][key][1:] for key in obs_keys}))
     assert not torch.allclose(actions[0], actions[1])
+
+
+def test_temporal_ensembling_in_play_is_for_act_only_a_one_line_error_otherwise(trained, tmp_path):
+    flags = ("--checkpoint", trained["diffusion"], "--temporal_ensemble_coeff", 0.01)
+    result = cli("play", "--task", PLAY_TASK, *flags, cwd=tmp_path)
+    assert_clear_failure(result)
+    assert "ACT" in result.stderr and "diffusion" in result.stderr
 
 
 def test_play_of_a_folder_that_is_no_lerobot_policy_is_a_one_line_error(tmp_path):
@@ -320,3 +380,6 @@ def test_every_task_registers_act_and_diffusion_configs_that_lerobot_parses(all_
             cfg = TrainPipelineConfig.from_pretrained(path, cli_args=["--dataset.repo_id=local/check"])
             assert cfg.policy.type == algo and cfg.policy.device == "cpu" and not cfg.policy.push_to_hub, (task, algo)
             assert cfg.num_workers == 0 and cfg.steps > 0 and not cfg.wandb.enable, (task, algo)
+            # the object poses are normalized as the robot's state (LeRobot's default mapping has no ENV entry)
+            mapping = cfg.policy.normalization_mapping
+            assert mapping["ENV"] == mapping["STATE"] == ("MEAN_STD" if algo == "act" else "MIN_MAX"), (task, algo)

@@ -73,6 +73,18 @@ def trained(dataset, tmp_path_factory):
 
 
 @pytest.mark.fast
+def test_humanoid_tutorial_bc_reads_isaac_labs_bc_rnn_config():
+    """The humanoid tutorial's `--algo bc` on Isaac-PickPlace-GR1T2-Abs-v0 trains what Isaac Lab registers for that ID
+    under robomimic_bc_cfg_entry_point: robomimic's algo "bc" with the RNN enabled (not an MLP)."""
+    import isaaclab_mimic_tasks  # noqa: F401
+    from isaaclab_mimic_tasks.learning.robomimic.config import load_config
+
+    config, path = load_config("Isaac-PickPlace-GR1T2-Abs-v0", "bc")
+    assert config.algo_name == "bc" and config.algo.rnn.enabled, path
+    assert os.path.basename(path) == "bc_rnn_low_dim.json"
+
+
+@pytest.mark.fast
 def test_registered_configs_resolve_like_isaac_lab_train_script():
     """`robomimic_<algo>_cfg_entry_point` is a "module:file.json" string; resolved as train.py does, it is a robomimic
     config whose observation keys the recorded datasets have."""

@@ -36,6 +36,8 @@ class PipelineSettings:
     horizon: int | None = None
     """Steps of a policy rollout (None: the task's episode length)."""
     seed: int = 0
+    action_labels: str | None = None
+    """Actions to train on, ``executed`` or ``intended`` (None: the policy family's ``default_action_labels``)."""
 
 
 @dataclass
@@ -49,6 +51,8 @@ class PipelineReport:
     annotated_demos: int = 0
     generation: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
+    action_labels: str = ""
+    """The actions the policy was trained on (``executed`` or ``intended``)."""
     policy: dict = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
 
@@ -75,6 +79,8 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
     train_options = {"epochs": settings.num_epochs} if settings.num_epochs else {}
     if "seed" in family.options:
         train_options["seed"] = settings.seed
+    if settings.action_labels is not None:
+        train_options["action_labels"] = settings.action_labels
     family.check_options(train_options)  # before minutes of recording and generation
     task = settings.task
     load_mimic_env_cfg(task)
@@ -86,6 +92,7 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
     generated = os.path.join(data_dir, "generated.hdf5")
     train_dir = os.path.join(output_dir, "training")
     report = PipelineReport(settings=asdict(settings))
+    report.action_labels = settings.action_labels or family.default_action_labels
     s = settings
     commands = [
         f"mimic-tasks record --task {base_task} --teleop_device scripted --dataset_file {source}"
@@ -120,7 +127,7 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
         "env_steps_per_second": stats.env_steps_per_second,
     }
 
-    checkpoint = _finished_checkpoint(train_dir, s.algo)
+    checkpoint = _finished_checkpoint(train_dir, s.algo, report.action_labels)
     if checkpoint is None:
         result = timed("train", family.train, base_task, s.algo, generated, train_dir, train_options)
         if result.interrupted:
@@ -153,9 +160,9 @@ def run_pipeline(settings: PipelineSettings, output_dir: str) -> PipelineReport:
     return report
 
 
-def _finished_checkpoint(train_dir: str, algo: str) -> str | None:
-    """The checkpoint of an earlier pipeline training of ``algo`` in ``train_dir``, if it finished (a training of
-    another algorithm is not reused: it is trained again)."""
+def _finished_checkpoint(train_dir: str, algo: str, action_labels: str = "executed") -> str | None:
+    """The checkpoint of an earlier pipeline training of ``algo`` on ``action_labels`` in ``train_dir``, if it
+    finished (a training of another algorithm or on other labels is not reused: it is trained again)."""
     record = os.path.join(train_dir, "pipeline_training.json")
     if not os.path.exists(record):
         return None
@@ -163,6 +170,7 @@ def _finished_checkpoint(train_dir: str, algo: str) -> str | None:
         training = json.load(f)
     checkpoint = training.get("checkpoint")
     same_algo = training.get("algo", algo) == algo  # records older than the shared TrainResult have no algo
+    same_algo &= training.get("details", {}).get("action_labels", "executed") == action_labels
     return checkpoint if same_algo and checkpoint and os.path.exists(checkpoint) else None
 
 
@@ -237,8 +245,8 @@ def write_report(report: PipelineReport, output_dir: str, task: str, generated: 
         f" {gen['env_steps_per_second']:.1f} env-steps/s |",
         f"| generation failures by subtask | {failures} |",
         *eef_rows,
-        f"| training ({report.settings['algo']}) | {training.get('seconds', 0):.0f} s, "
-        f"final train loss {training['losses'][-1][1] if training.get('losses') else float('nan'):.4f} |",
+        f"| training ({report.settings['algo']}) | {training.get('seconds', 0):.0f} s on the {report.action_labels}"
+        f" actions, final train loss {training['losses'][-1][1] if training.get('losses') else float('nan'):.4f} |",
         f"| policy success rate | {policy['successes']}/{policy['rollouts']} ({100 * policy['success_rate']:.0f}%) |",
         "",
         "A generated demo counts only if the task is still solved for its last steps; a failed attempt is",

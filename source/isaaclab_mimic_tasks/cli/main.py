@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "split": "add mask/train and mask/valid to a dataset",
     "merge": "write the demos of several datasets of one task into a new file",
     "filter": "write the demos of a dataset that meet a filter (success, length, source demo, mask) into a new file",
+    "convert": "write a dataset with its end-effector actions converted to --actions absolute|relative",
     "view": "browse a dataset's demos frame by frame in the viewer window",
     "export": "write a dataset as a LeRobotDataset (--format lerobot)",
     "info": "print what a dataset holds",

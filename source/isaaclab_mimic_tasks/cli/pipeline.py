@@ -10,6 +10,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from isaaclab_mimic_tasks.learning.families import registered_algos
     from isaaclab_mimic_tasks.pipeline import PipelineSettings
 
+    from .train import add_action_labels_argument
+
     defaults = PipelineSettings()
     parser.add_argument("--task", default=defaults.task, help="Mimic task ID")
     parser.add_argument("--output_dir", default="./mimic_pipeline", help="folder for datasets, training and the report")
@@ -32,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num_rollouts", type=int, default=defaults.num_rollouts, help="policy rollouts to evaluate")
     parser.add_argument("--horizon", type=int, default=None, help="steps of a policy rollout (default: episode length)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of recording, generation and training")
+    add_action_labels_argument(parser, "actions to train on")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -47,6 +50,7 @@ def main(args: argparse.Namespace) -> int:
         num_rollouts=args.num_rollouts,
         horizon=args.horizon,
         seed=args.seed,
+        action_labels=args.action_labels,
     )
     report = run_pipeline(settings, args.output_dir)
     gen, policy = report.generation, report.policy

@@ -35,6 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--video", action="store_true", help="write a video of environment 0 (in the training run's videos/ folder)"
     )
+    parser.add_argument(
+        "--temporal_ensemble_coeff",
+        type=float,
+        default=None,
+        help="ACT checkpoints: temporal ensembling with this coefficient (the ACT paper's: 0.01): a new chunk every"
+        " step, the actions predicted for a step averaged (default: the checkpoint's own setting)",
+    )
     add_viz_argument(parser)
 
 
@@ -57,6 +64,7 @@ def main(args: argparse.Namespace) -> int:
         args.num_success_steps,
         video_path,
         args.viz,
+        {"temporal_ensemble_coeff": args.temporal_ensemble_coeff} if args.temporal_ensemble_coeff is not None else None,
     )
     if stats.video:
         print(f"video of environment 0: {stats.video}")

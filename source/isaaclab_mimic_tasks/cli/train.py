@@ -18,6 +18,8 @@ TRAIN_OPTIONS = {
     "normalize_training_actions": True,
     "action_normalization": "global",
     "normalize_observations": True,
+    "action_labels": None,
+    "obs_keys": None,
 }
 """The options handed to the family (their defaults: an option left at it is not given); a family refuses the
 ones it does not list in its ``options``."""
@@ -93,6 +95,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=TRAIN_OPTIONS["normalize_observations"],
         help="standardize observations per dimension from the training split; stored in the checkpoint"
         f" ({_taken_by('normalize_observations')}; default: on)",
+    )
+    add_action_labels_argument(parser, "actions to train on")
+    parser.add_argument(
+        "--obs_keys",
+        default=TRAIN_OPTIONS["obs_keys"],
+        metavar="K1,K2,...",
+        help=f"policy observations the policy reads ({_taken_by('obs_keys')}; default: those of the task's BC-RNN"
+        " config)",
+    )
+
+
+def add_action_labels_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--action_labels executed|intended`` (default None: the policy family's ``default_action_labels``)."""
+    from isaaclab_mimic_tasks.datasets.action_labels import ACTION_LABELS
+
+    parser.add_argument(
+        "--action_labels",
+        choices=tuple(ACTION_LABELS),
+        default=None,
+        help=f"{what}: executed (recorded 'actions', Mimic's noise included) or intended (the noise-free"
+        " 'intended_actions' of generated demos) (default: the policy family's, executed)",
     )
 
 

@@ -11,6 +11,8 @@ batched ``env.step`` for all) and differs from the stock loop in three ways:
   last commanded, for up to ``--settle_steps`` more steps while the object settles;
 - **resumable**: every kept demo is appended to the output and flushed at once; rerunning with the same
   output continues up to ``--generation_num_trials`` demos (Ctrl-C leaves a readable file);
+- **clean labels**: each demo stores, next to the executed ``actions`` (Mimic's action noise included), the
+  noise-free ``intended_actions`` of each step (:class:`~.recorders.IntendedActionRecorder`);
 - **provenance**: each demo's attribute ``mimic_source_demos`` (JSON) names, per end effector, the source demo
   Mimic took each subtask's segment from;
 - **accounting**: attempts, failures by the first subtask not reached (per end effector, and as one label per
@@ -270,6 +272,12 @@ def failure_labels(
     return "; ".join(f"{eef}: {label}" for eef, label in unfinished.items()), per_eef
 
 
+def generation_run_seed(seed: int, attempts: int) -> int:
+    """The seed of a generation run (its envs' ``cfg.seed``, hence their action-noise streams) after ``attempts``
+    earlier attempts: a resumed run continues the random streams instead of repeating the first run's attempts."""
+    return int(np.random.SeedSequence([seed, attempts]).generate_state(1)[0] % (2**31))
+
+
 def generate_dataset(
     task: str,
     input_file: str,
@@ -297,6 +305,8 @@ def generate_dataset(
     from isaaclab_mimic_tasks.envs import load_mimic_env_cfg, open_env, quiet_simulator
     from isaaclab_mimic_tasks.errors import UserInputError
 
+    from .recorders import GenerationRecorderManagerCfg
+
     if num_envs < 1 or num_success_steps < 1 or (generation_num_trials is not None and generation_num_trials < 1):
         raise UserInputError("--num_envs, --num_success_steps and --generation_num_trials must be at least 1")
     if settle_steps < 0:
@@ -322,13 +332,13 @@ def generate_dataset(
             num_envs=num_envs,
             device="cpu",
             generation_num_trials=generation_num_trials,
+            recorder_cfg=GenerationRecorderManagerCfg(),
         )
     # demos are appended by this module (the recorder manager would recreate the file)
     env_cfg.recorders.dataset_export_mode = DatasetExportMode.EXPORT_NONE
     if max_num_failures is None:
         max_num_failures = max(env_cfg.datagen_config.max_num_failures or 0, generation_num_trials)
-    # a resumed run continues the random streams instead of repeating the first run's attempts
-    run_seed = int(np.random.SeedSequence([seed, stats.attempts]).generate_state(1)[0] % (2**31))
+    run_seed = generation_run_seed(seed, stats.attempts)
     env_cfg.seed = run_seed
     random.seed(run_seed)
     np.random.seed(run_seed)

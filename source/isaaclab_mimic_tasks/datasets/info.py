@@ -10,6 +10,7 @@ import numpy as np
 
 from isaaclab_mimic_tasks.errors import UserInputError
 
+from .action_labels import file_action_labels
 from .io import SUBTASK_ORDER_ATTR, dataset_task, demo_names, json_attr, open_dataset
 
 SIGNALS_GROUP = "obs/datagen_info/subtask_term_signals"
@@ -27,7 +28,8 @@ def dataset_summary(path: str | os.PathLike) -> dict[str, Any]:
     """Summary of the dataset at ``path`` (plain Python values, JSON-serializable).
 
     Keys: ``path``, ``task``, ``format_version`` (None if the file has none: legacy WXYZ quaternions),
-    ``num_demos``, ``total_samples``, ``demo_length`` (``min``, ``mean``, ``max``), ``action_dim``, ``obs``
+    ``num_demos``, ``total_samples``, ``demo_length`` (``min``, ``mean``, ``max``), ``action_dim``,
+    ``action_labels`` (what every demo holds: ``executed``, and ``intended`` in generated demos), ``obs``
     (key -> per-step shape, of the first demo, without ``datagen_info``), ``datagen_info`` (bool),
     ``subtask_signals`` (names), ``subtask_order`` (per end effector, its signals in subtask order: what
     ``mimic-tasks annotate`` records, else the ``subtask_signals`` of ``mimic_generation``; None if neither is
@@ -67,6 +69,7 @@ def dataset_summary(path: str | os.PathLike) -> dict[str, Any]:
             "total_samples": sum(lengths),
             "demo_length": {"min": min(lengths), "mean": float(np.mean(lengths)), "max": max(lengths)},
             "action_dim": int(actions.shape[-1]) if isinstance(actions, h5py.Dataset) and actions.ndim == 2 else None,
+            "action_labels": file_action_labels(f),
             "obs": obs_shapes,
             "datagen_info": len(annotated) == len(demos),
             "subtask_signals": signals,
@@ -93,6 +96,7 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"samples:        {s['total_samples']}"
         f" (per demo: min {length['min']}, mean {length['mean']:.1f}, max {length['max']})",
         f"action dim:     {s['action_dim']}",
+        f"action labels:  {', '.join(s.get('action_labels') or []) or 'none'}",
         "observations:",
         *(f"  {key:24s} {tuple(shape)}" for key, shape in s["obs"].items()),
     ]

@@ -10,6 +10,7 @@ import numpy as np
 
 from isaaclab_mimic_tasks.errors import UserInputError
 
+from .action_labels import INTENDED_ACTIONS_KEY
 from .io import demo_names, mask_names, open_dataset
 
 DATAGEN_INFO_KEYS = ("eef_pose", "object_pose", "target_eef_pose", "subtask_term_signals")
@@ -27,7 +28,7 @@ def _datasets(group: h5py.Group) -> dict[str, h5py.Dataset]:
 
 
 def _demo_problems(path: str, name: str, demo: h5py.Group) -> list[str]:
-    """Problems of one demo: its actions, ``num_samples`` and observation lengths."""
+    """Problems of one demo: its actions (and intended actions), ``num_samples`` and observation lengths."""
     actions = demo.get("actions")
     if not isinstance(actions, h5py.Dataset):
         return [f"{path}: {name} has no 'actions' dataset; record the demo again"]
@@ -39,6 +40,12 @@ def _demo_problems(path: str, name: str, demo: h5py.Group) -> list[str]:
         )
     elif not np.isfinite(actions[()]).all():
         problems.append(f"{path}: {name}/actions holds NaN or Inf values; drop the demo or record it again")
+    intended = demo.get(INTENDED_ACTIONS_KEY)
+    if intended is not None and (intended.shape != actions.shape or not np.isfinite(intended[()]).all()):
+        problems.append(
+            f"{path}: {name}/{INTENDED_ACTIONS_KEY} is not finite or has shape {intended.shape}, not that of"
+            f" actions {actions.shape}; drop the demo or generate it again"
+        )
     length = actions.shape[0] if actions.ndim else 0
     num_samples = demo.attrs.get("num_samples")
     if num_samples is None:

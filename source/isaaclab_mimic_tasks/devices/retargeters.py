@@ -5,6 +5,10 @@
 target, an absolute pose integrated from them and clamped to a reachable box; the gripper toggle opens or closes
 the active hand through the task's grasp posture; the other wrist and hand hold their targets.
 :meth:`BimanualWristRetargeter.switch_hand` changes the active side (bound to a key by the recording session).
+
+:class:`Se3PoseRetargeter` drives one arm with an absolute pose action (``[x, y, z, qx, qy, qz, qw, gripper]``, e.g.
+the organizer's IK-Abs variant) from the same increments, integrated into a target that starts at the pose the robot
+resets to and is clamped to a box.
 """
 
 from __future__ import annotations
@@ -116,3 +120,38 @@ class BimanualWristRetargeterCfg(RetargeterCfg):
     closure_step: float = 0.15
     """Largest change of a hand's closure per step (the hand closes over a few steps)."""
     retargeter_type: type[RetargeterBase] = BimanualWristRetargeter
+
+
+class Se3PoseRetargeter(RetargeterBase):
+    """Se3 increments ``[dpos(3), drot axis-angle(3), gripper]`` -> ``[target pos(3), target quat(4), gripper]``."""
+
+    def __init__(self, cfg: Se3PoseRetargeterCfg):
+        with warnings.catch_warnings():  # Isaac Lab 3.0 deprecates the interface its devices still take
+            warnings.simplefilter("ignore", DeprecationWarning)
+            super().__init__(cfg)
+        self.cfg = cfg
+        self._low, self._high = (torch.tensor(bound, dtype=torch.float32) for bound in cfg.position_bounds)
+        self.reset()
+
+    def reset(self) -> None:
+        """Target back to the start pose (where the robot's reset puts the tool point)."""
+        self.pose = torch.tensor(self.cfg.start_pose, dtype=torch.float32)
+
+    def retarget(self, data: torch.Tensor) -> torch.Tensor:
+        import isaaclab.utils.math as math_utils
+
+        command = torch.as_tensor(data, dtype=torch.float32).reshape(1, -1).cpu()
+        pos, quat = math_utils.apply_delta_pose(self.pose[None, :3], self.pose[None, 3:], command[:, :6])
+        self.pose = torch.cat([torch.minimum(torch.maximum(pos[0], self._low), self._high), quat[0]])
+        return torch.cat([self.pose, command[0, 6:]]).to(self._sim_device)
+
+
+@configclass
+class Se3PoseRetargeterCfg(RetargeterCfg):
+    """Where the target starts and the box it stays in (robot base frame)."""
+
+    start_pose: tuple[float, ...] = MISSING
+    """Target (x, y, z, qx, qy, qz, qw) at reset: the tool point's pose after the robot's reset."""
+    position_bounds: tuple[tuple[float, float, float], tuple[float, float, float]] = MISSING
+    """Box (low, high) the target position is clamped to."""
+    retargeter_type: type[RetargeterBase] = Se3PoseRetargeter

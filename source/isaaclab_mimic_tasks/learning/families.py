@@ -70,6 +70,12 @@ class PolicyFamily:
     options: tuple[str, ...] = ()
     """The ``mimic-tasks train`` options it takes (flag names without dashes: ``epochs``, ``steps``, ``seed``,
     ``config``, ...); :meth:`check_options` refuses the others."""
+    default_action_labels: str = "executed"
+    """Which actions of a demo it trains on when ``action_labels`` (an option of :attr:`options`) is not given:
+    ``executed`` (``actions``, Mimic's noise included) or ``intended`` (``intended_actions``, generated demos)."""
+    play_options: tuple[str, ...] = ()
+    """The ``mimic-tasks play`` options its :meth:`load_policy` takes as keyword arguments (LeRobot:
+    ``temporal_ensemble_coeff``); ``play`` refuses the others for its checkpoints."""
     checkpoint_hint: str = ""
     """What its checkpoints look like, for the error on a path no family claims."""
     dataset_kinds: str = "FILE.hdf5"
@@ -87,8 +93,9 @@ class PolicyFamily:
         :meth:`load_policy` then says what is wrong with it, if anything."""
         raise NotImplementedError
 
-    def load_policy(self, checkpoint: str, task: str = "") -> BatchedPolicy:
-        """The batched policy in ``checkpoint``, to run in ``task`` (or raise :class:`UserInputError`)."""
+    def load_policy(self, checkpoint: str, task: str = "", **options) -> BatchedPolicy:
+        """The batched policy in ``checkpoint``, to run in ``task`` (or raise :class:`UserInputError`); ``options``:
+        the :attr:`play_options` the user gave."""
         raise NotImplementedError
 
     def run_dir(self, checkpoint: str) -> tuple[str, str]:

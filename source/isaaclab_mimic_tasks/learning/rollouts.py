@@ -114,12 +114,18 @@ def run_policy_rollouts(
     return RolloutStats(successes, ended, steps, time.perf_counter() - start, interrupted)
 
 
-def load_checkpoint_policy(checkpoint: str, task: str = ""):
+def load_checkpoint_policy(checkpoint: str, task: str = "", options: dict | None = None):
     """The batched policy in ``checkpoint``, loaded by the registered policy family it belongs to
-    (:func:`.families.family_for_checkpoint`)."""
+    (:func:`.families.family_for_checkpoint`) with ``options`` (its ``play_options``; others are refused)."""
+    from isaaclab_mimic_tasks.errors import UserInputError
+
     from .families import family_for_checkpoint
 
-    return family_for_checkpoint(checkpoint).load_policy(checkpoint, task)
+    family = family_for_checkpoint(checkpoint)
+    refused = [f"--{name}" for name in options or {} if name not in family.play_options]
+    if refused:
+        raise UserInputError(f"{', '.join(refused)}: not an option of {family.name} checkpoints; play it without")
+    return family.load_policy(checkpoint, task, **(options or {}))
 
 
 def evaluate_checkpoint(
@@ -132,9 +138,11 @@ def evaluate_checkpoint(
     num_success_steps: int = 5,
     video_path: str | None = None,
     viz: str = "none",
+    policy_options: dict | None = None,
 ) -> RolloutStats:
     """Load ``checkpoint`` and run :func:`run_policy_rollouts` on a fresh env of ``task`` (see ``mimic-tasks play``);
-    ``viz="newton_gl"`` shows the rollouts in the viewer window (closing it stops them)."""
+    ``viz="newton_gl"`` shows the rollouts in the viewer window (closing it stops them); ``policy_options`` go to
+    the family's ``load_policy`` (e.g. ``temporal_ensemble_coeff``)."""
     from isaaclab_mimic_tasks.envs import open_env, task_family
     from isaaclab_mimic_tasks.errors import UserInputError
     from isaaclab_mimic_tasks.rendering.viewer import enable_viewer
@@ -143,7 +151,7 @@ def evaluate_checkpoint(
         raise UserInputError("--num_rollouts, --num_envs and --num_success_steps must be at least 1")
     if horizon is not None and horizon < 1:
         raise UserInputError(f"--horizon must be at least 1, got {horizon}")
-    policy = load_checkpoint_policy(checkpoint, task)
+    policy = load_checkpoint_policy(checkpoint, task, policy_options)
     if policy.task and task_family(policy.task) != task_family(task):
         raise UserInputError(f"{checkpoint} was trained on '{policy.task}', not '{task}'; pass --task {policy.task}")
     num_envs = num_envs or min(num_rollouts, 4)

@@ -10,8 +10,12 @@ imports every installed ``lerobot_env_*`` distribution) or with
 
 ``create_envs`` returns one batched Isaac Lab env behind the vector-env interface LeRobot's ``rollout`` uses, with
 the observations of the export (``agent_pos`` -> ``observation.state``, ``environment_state`` ->
-``observation.environment_state``) and this package's success rule: an environment ends with ``is_success`` once the
-task's success term held ``num_success_steps`` steps, fails on any other termination, and holds still once done.
+``observation.environment_state``; ``--env.obs_keys`` as the export's ``--obs_keys``) and this package's success
+rule: an environment ends with ``is_success`` once the task's success term held ``num_success_steps`` steps, fails
+on any other termination, and holds still once done. Every environment of the batch starts its rollout together
+(LeRobot's ``rollout`` resets them all, and the policy), so ACT's temporal ensembling runs in LeRobot's own
+``select_action`` (one ensemble for the batch): a checkpoint trained with ``temporal_ensemble_coeff`` uses it, any
+other ACT checkpoint with ``--policy.temporal_ensemble_coeff=0.01 --policy.n_action_steps=1``.
 """
 
 from __future__ import annotations
@@ -49,6 +53,9 @@ class IsaacLabMimicEnvConfig(EnvConfig):
     frames, for speed."""
     video_width: int = 320
     video_height: int = 240
+    obs_keys: str | None = None
+    """The policy observations the policy reads, comma separated (default: those of the task's BC-RNN config, what
+    ``mimic-tasks export`` and ``train`` use by default): the ``--obs_keys`` the policy was trained with."""
     features: dict[str, PolicyFeature] = field(default_factory=dict)
     """Filled by :meth:`create_envs` from the env (the action and state widths)."""
     features_map: dict[str, str] = field(
@@ -80,7 +87,7 @@ class IsaacLabVectorEnv:
         from isaaclab_mimic_tasks.errors import UserInputError
         from isaaclab_mimic_tasks.learning.rollouts import rollout_env_cfg
 
-        from .export import observation_roles
+        from .export import default_observation_keys, observation_roles, parse_observation_keys
 
         if not cfg.task:
             raise UserInputError("--env.task is required: one of this package's task IDs")
@@ -94,7 +101,8 @@ class IsaacLabVectorEnv:
 
             enable_video(env_cfg, width=cfg.video_width, height=cfg.video_height)
         self.instruction = env_cfg.instruction
-        self.state_keys, self.environment_keys = observation_roles(env_cfg)
+        keys = parse_observation_keys(cfg.obs_keys) or default_observation_keys(self.task)
+        self.state_keys, self.environment_keys = observation_roles(env_cfg, keys)
         self._stack = contextlib.ExitStack()
         self.env = self._stack.enter_context(open_env(self.task, num_envs=num_envs, env_cfg=env_cfg))
         self._streak = SuccessStreak(self.env, success_term)

@@ -2,22 +2,26 @@
 
 One demo becomes one episode, one step one frame:
 
-- ``observation.state``: the task's policy observations about the robot, concatenated in the env's key order;
+- ``observation.state``: the policy observations about the robot, concatenated in the env's key order;
 - ``observation.environment_state``: the policy observations about the scene's objects (ACT and diffusion need
-  this feature or an image);
+  this feature or an image); of both, by default only those BC-RNN reads in the task
+  (:func:`default_observation_keys`), else ``obs_keys``;
 - ``observation.images.<key>``: a video per image observation, when the file has any;
-- ``action``: the demo's actions; ``task``: the task's language instruction (its env cfg's ``instruction``).
+- ``action``: the demo's executed actions (``actions``) or, with ``action_labels="intended"``, the noise-free
+  ``intended_actions`` of generated demos; ``task``: the task's language instruction (its env cfg's ``instruction``).
 
 Each feature's ``names`` are ``<observation key>_<index>``, so the HDF5 key and order can be read back. The
-train/valid masks become LeRobot's ``splits`` (train episodes first). Dimensions that barely vary in the data (a
-quaternion component, a basket that never moves) are centred but not scaled (std and half-ranges 1, as robomimic's
-normalization here), other dimensions get a std and half-ranges of at least :data:`STATS_FLOOR`: LeRobot's
-normalizer divides by them (eps 1e-8) and would multiply a tiny deviation at evaluation by ~1e7. Provenance
-(source file, demo of each episode, generation seed and totals) is written to ``meta/isaaclab_mimic.json``.
+train/valid masks become LeRobot's ``splits`` (train episodes first); the statistics are the train split's (what
+training normalizes by). Dimensions that barely vary in the data (a quaternion component, a basket that never
+moves) are centred but not scaled (std and half-ranges 1, as robomimic's normalization here), other dimensions
+get a std and half-ranges of at least :data:`STATS_FLOOR`: LeRobot's normalizer divides by them (eps 1e-8) and
+would multiply a tiny deviation at evaluation by ~1e7. Provenance (source file, demo of each episode, generation
+seed and totals) is written to ``meta/isaaclab_mimic.json``.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -53,21 +57,53 @@ class LeRobotExport:
     floored_dims: list[str] = field(default_factory=list)
     """Feature dimensions whose statistics :func:`_floor_stats` changed (near-constant states, or raised to
     :data:`STATS_FLOOR`)."""
+    action_labels: str = "executed"
+    """Which actions of the demos ``action`` holds (``executed`` or ``intended``)."""
 
 
-def observation_roles(env_cfg) -> tuple[list[str], list[str]]:
+def default_observation_keys(task: str) -> list[str] | None:
+    """The observation keys BC-RNN reads in ``task`` (``observation.modalities.obs.low_dim`` of its registered
+    ``robomimic_bc_rnn_cfg_entry_point``): what the LeRobot families read by default, so every family learns from
+    the same inputs. None (all policy observations) for a task that registers no BC-RNN config."""
+    from isaaclab_mimic_tasks.envs import registered_agent_file, task_family
+
+    path = registered_agent_file(task_family(task), "robomimic_bc_rnn_cfg_entry_point")
+    if not path or not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        return list(json.load(f)["observation"]["modalities"]["obs"]["low_dim"])
+
+
+def parse_observation_keys(text: str | None) -> list[str] | None:
+    """``--obs_keys k1,k2,...`` as a list (None: the default, :func:`default_observation_keys`)."""
+    if text is None:
+        return None
+    keys = [key.strip() for key in text.split(",") if key.strip()]
+    if not keys:
+        raise UserInputError("--obs_keys is empty; pass policy observation keys separated by commas (eef_pos,...)")
+    return keys
+
+
+def observation_roles(env_cfg, keys: list[str] | None = None) -> tuple[list[str], list[str]]:
     """The task's policy observation keys in the env's order, split into (robot state, environment state).
 
     A term is environment state when one of its params names a rigid object of the scene (an object's pose, a
-    basket's position); every other term (joints, end effector, gripper) is the robot's own state.
+    basket's position); every other term (joints, end effector, gripper) is the robot's own state. ``keys`` keeps
+    only those observations (all if None); one the policy group lacks is a :class:`UserInputError`.
     """
     from isaaclab.assets import RigidObjectCfg
     from isaaclab.managers import SceneEntityCfg
 
+    policy = env_cfg.observations.policy
+    terms = [name for name, term in vars(policy).items() if not name.startswith("_") and hasattr(term, "func")]
+    unknown = [key for key in keys or () if key not in terms]
+    if unknown:
+        raise UserInputError(
+            f"--obs_keys {', '.join(unknown)}: not a policy observation of the task; choose from {', '.join(terms)}"
+        )
     robot, environment = [], []
-    for name, term in vars(env_cfg.observations.policy).items():
-        if name.startswith("_") or not hasattr(term, "func"):
-            continue
+    for name in terms if keys is None else [term for term in terms if term in keys]:
+        term = getattr(policy, name)
         entities = [value.name for value in (term.params or {}).values() if isinstance(value, SceneEntityCfg)]
         is_object = any(isinstance(getattr(env_cfg.scene, entity, None), RigidObjectCfg) for entity in entities)
         (environment if is_object else robot).append(name)
@@ -116,6 +152,8 @@ def export_lerobot(
     out_dir: str | os.PathLike,
     repo_id: str | None = None,
     fps: int | None = None,
+    obs_keys: list[str] | None = None,
+    action_labels: str | None = None,
 ) -> LeRobotExport:
     """Write the demos of ``dataset`` as a LeRobotDataset in ``out_dir`` (which must not exist).
 
@@ -124,20 +162,31 @@ def export_lerobot(
         out_dir: The dataset root; load it back with ``LeRobotDataset(repo_id, root=out_dir)``.
         repo_id: The dataset's name (default: ``isaaclab_mimic/<file name>``); nothing is pushed anywhere.
         fps: Frames per second (default: the control rate the file was recorded at, 1 / (dt x decimation)).
+        obs_keys: The policy observations to export (default: BC-RNN's, :func:`default_observation_keys`), split
+            into state and environment state by :func:`observation_roles`.
+        action_labels: ``executed`` or ``intended``: which actions become ``action`` (default:
+            :data:`.train.DEFAULT_ACTION_LABELS`); recorded in the provenance file.
     """
+    from isaaclab_mimic_tasks.datasets.action_labels import check_action_labels
     from isaaclab_mimic_tasks.envs import load_env_cfg, task_family
+
+    from .train import DEFAULT_ACTION_LABELS
 
     out_dir = os.fspath(out_dir)
     if os.path.exists(out_dir):
         raise UserInputError(
             f"{out_dir} exists; export writes a new LeRobot dataset: choose another --out or move it away"
         )
+    action_labels = action_labels or DEFAULT_ACTION_LABELS
+    action_key = check_action_labels(dataset, action_labels)
     with open_dataset(dataset) as f:
         task = dataset_task(f)
         if not task:
             raise UserInputError(f"{dataset} does not say which task it was recorded on (data.attrs['env_args'])")
         env_cfg = load_env_cfg(task_family(task))
-        state_keys, environment_keys = observation_roles(env_cfg)
+        state_keys, environment_keys = observation_roles(env_cfg, obs_keys or default_observation_keys(task))
+        if not state_keys:
+            raise UserInputError(f"--obs_keys names no observation of the robot; add one ({', '.join(obs_keys)})")
         names = demo_names(f)
         first = f[f"data/{names[0]}"]
         missing = [key for key in state_keys + environment_keys if f"obs/{key}" not in first]
@@ -173,7 +222,7 @@ def export_lerobot(
         from lerobot.utils.constants import ACTION, OBS_ENV_STATE, OBS_IMAGES, OBS_STATE
         from tqdm import tqdm
 
-        action_dim = int(first["actions"].shape[1])
+        action_dim = int(first[action_key].shape[1])
         features = {
             OBS_STATE: {"dtype": "float32", "shape": (len(names_of(state_keys)),), "names": names_of(state_keys)},
             ACTION: {"dtype": "float32", "shape": (action_dim,), "names": [f"action_{i}" for i in range(action_dim)]},
@@ -207,10 +256,10 @@ def export_lerobot(
             def concatenated(demo, keys, steps):
                 return np.concatenate([demo[f"obs/{key}"][()].reshape(steps, -1) for key in keys], 1).astype(np.float32)
 
-            frames = 0
+            frames, train_stats = 0, None
             for name in tqdm(order, desc="exporting demos", unit="demo"):
                 demo = f[f"data/{name}"]
-                actions = demo["actions"][()].astype(np.float32)
+                actions = demo[action_key][()].astype(np.float32)
                 state = concatenated(demo, state_keys, len(actions))
                 environment = concatenated(demo, environment_keys, len(actions)) if environment_keys else None
                 images = {key: demo[f"obs/{key}"] for key in image_keys}
@@ -223,6 +272,8 @@ def export_lerobot(
                     export.add_frame(frame)
                 export.save_episode()
                 frames += len(actions)
+                if train and name == train[-1]:  # LeRobot aggregates each episode's stats: these are the train split's
+                    train_stats = copy.deepcopy(export.meta.stats)
             export.finalize()
 
             meta = export.meta
@@ -231,6 +282,7 @@ def export_lerobot(
                 splits["valid"] = f"{len(train)}:{len(order)}"
             meta.info.splits = splits
             write_info(meta.info, meta.root)
+            meta.stats = train_stats or meta.stats  # what training normalizes by: the train split's statistics
             floored = _floor_stats(
                 meta.stats, features, [k for k in (OBS_STATE, OBS_ENV_STATE, ACTION) if k in features]
             )
@@ -242,9 +294,11 @@ def export_lerobot(
                 "generation_seed": (generation or {}).get("seed"),
                 "generation": generation,
                 "observation_keys": {OBS_STATE: state_keys, OBS_ENV_STATE: environment_keys, "images": image_keys},
+                "stats_episodes": splits["train"],
                 "stats_floor": STATS_FLOOR,
                 "near_constant_std": NEAR_CONSTANT_STD,
                 "floored_dims": floored,
+                "action_labels": action_labels,
             }
             with open(os.path.join(out_dir, PROVENANCE_FILE), "w") as out:
                 json.dump(provenance, out, indent=1)
@@ -262,6 +316,7 @@ def export_lerobot(
         image_keys=image_keys,
         splits=splits,
         floored_dims=floored,
+        action_labels=action_labels,
     )
 
 

@@ -7,17 +7,20 @@ import os
 
 from isaaclab_mimic_tasks.learning.families import PolicyFamily, TrainResult
 
-from .train import ALGOS
+from .train import ALGOS, DEFAULT_ACTION_LABELS
 
 
 class LeRobotFamily(PolicyFamily):
     name = "lerobot"
     algos = ALGOS
-    options = ("steps", "seed", "batch_size", "config")
+    options = ("steps", "seed", "batch_size", "config", "action_labels", "obs_keys")
+    default_action_labels = DEFAULT_ACTION_LABELS
+    play_options = ("temporal_ensemble_coeff",)
     checkpoint_hint = "a pretrained_model folder (config.json beside the weights)"
     dataset_kinds = "FILE.hdf5 (or a LeRobot export folder)"
 
     def train(self, task: str, algo: str, dataset: str, output_dir: str, options: dict) -> TrainResult:
+        from .export import parse_observation_keys
         from .train import train_policy
 
         return train_policy(
@@ -29,6 +32,8 @@ class LeRobotFamily(PolicyFamily):
             seed=options.get("seed"),
             batch_size=options.get("batch_size"),
             config_path=options.get("config"),
+            action_labels=options.get("action_labels"),
+            obs_keys=parse_observation_keys(options.get("obs_keys")),
         )
 
     def is_checkpoint(self, path: str) -> bool:
@@ -37,10 +42,10 @@ class LeRobotFamily(PolicyFamily):
             os.path.isfile(os.path.join(path, "config.json")) or os.path.isdir(os.path.join(path, "pretrained_model"))
         )
 
-    def load_policy(self, checkpoint: str, task: str = ""):
+    def load_policy(self, checkpoint: str, task: str = "", temporal_ensemble_coeff: float | None = None):
         from .policy import load_policy
 
-        return load_policy(checkpoint, task)
+        return load_policy(checkpoint, task, temporal_ensemble_coeff=temporal_ensemble_coeff)
 
     def run_dir(self, checkpoint: str) -> tuple[str, str]:
         """``<run>/train/checkpoints/<step>/pretrained_model`` (``last`` links a step): ``<run>/train`` and

@@ -4,13 +4,14 @@
 ``lerobot-train`` on an export: the policy, and its pre- and post-processors (normalization from the export's
 statistics). The env's policy observations are concatenated into ``observation.state`` and
 ``observation.environment_state`` as the export did (the observation keys stored with the export, else the
-task's cfg).
+export's default: those of the task's BC-RNN config).
 
 LeRobot's own ``select_action`` keeps one action queue (and diffusion one observation history) for the whole
 batch, so one environment cannot start a new rollout while the others go on. :class:`LeRobotPolicy` keeps them
 per environment instead: each environment gets a new chunk from ``predict_action_chunk`` when its queue is empty
 or its rollout starts, and its own history of the last ``n_obs_steps`` observations (filled with the first
-observation at the start, as LeRobot's queues are).
+observation at the start, as LeRobot's queues are). ACT with temporal ensembling gets a new chunk every step and
+one ``ACTTemporalEnsembler`` (LeRobot's) per environment, restarted with its rollout.
 """
 
 from __future__ import annotations
@@ -54,7 +55,15 @@ class LeRobotPolicy:
     (:meth:`reset` starts new rollouts for some environments only).
     """
 
-    def __init__(self, policy, preprocessor, postprocessor, observation_keys: dict[str, list[str]], task: str = ""):
+    def __init__(
+        self,
+        policy,
+        preprocessor,
+        postprocessor,
+        observation_keys: dict[str, list[str]],
+        task: str = "",
+        temporal_ensemble_coeff: float | None = None,
+    ):
         self.policy, self.preprocessor, self.postprocessor = policy, preprocessor, postprocessor
         self.observation_keys = observation_keys
         """Feature name -> the env's policy observation keys concatenated into it
@@ -66,6 +75,11 @@ class LeRobotPolicy:
         config = policy.config
         self.n_obs_steps = int(getattr(config, "n_obs_steps", 1))
         self.n_action_steps = int(config.n_action_steps)
+        self.temporal_ensemble_coeff = temporal_ensemble_coeff
+        """ACT's temporal ensembling: a new chunk every step, each step's action the weighted average of what every
+        chunk so far predicted for it (LeRobot's ``ACTTemporalEnsembler``, one per environment); None: execute
+        ``n_action_steps`` of each chunk."""
+        self._ensemblers: list | None = None  # one ACTTemporalEnsembler per environment
         self._history: dict[str, torch.Tensor] | None = None  # feature -> (num_envs, n_obs_steps, ...)
         self._chunk: torch.Tensor | None = None  # (num_envs, n_action_steps, action_dim), env units
         self._next: torch.Tensor | None = None  # index of each environment's next action in its chunk
@@ -110,29 +124,55 @@ class LeRobotPolicy:
             self._history = {k: v.unsqueeze(1).repeat_interleave(self.n_obs_steps, 1) for k, v in features.items()}
             self._fresh = torch.ones(num, dtype=torch.bool)
             self._next = torch.full((num,), self.n_action_steps, dtype=torch.long)
-            self._chunk = None
+            self._chunk = self._ensemblers = None
         fresh = self._fresh
         for key, value in features.items():
             history = torch.cat([self._history[key][:, 1:], value.unsqueeze(1)], dim=1)
             history[fresh] = value[fresh].unsqueeze(1)  # a new rollout sees only its first observation
             self._history[key] = history
+        actions = self._ensembled_actions(fresh) if self.temporal_ensemble_coeff is not None else self._queued(fresh)
+        self._fresh = torch.zeros_like(fresh)
+        return actions.to(out_device)
+
+    def _chunks(self, rows: torch.Tensor) -> torch.Tensor:
+        """The policy's normalized action chunks for the environments ``rows``, from their observation histories."""
+        batch = {k: (h[rows] if self.n_obs_steps > 1 else h[rows, -1]) for k, h in self._history.items()}
+        return self.policy.predict_action_chunk(self.preprocessor(batch))
+
+    def _queued(self, fresh: torch.Tensor) -> torch.Tensor:
+        """The next action of each environment's chunk; a new chunk where it is used up or a rollout starts."""
+        num = len(fresh)
         need = fresh | (self._next >= self.n_action_steps)
         if bool(need.any()):
             rows = need.nonzero().squeeze(-1)
-            batch = {k: (h[rows] if self.n_obs_steps > 1 else h[rows, -1]) for k, h in self._history.items()}
-            chunk = self.policy.predict_action_chunk(self.preprocessor(batch))[:, : self.n_action_steps]
-            chunk = self.postprocessor(chunk).cpu().float()
+            chunk = self.postprocessor(self._chunks(rows)[:, : self.n_action_steps]).cpu().float()
             if self._chunk is None:
                 self._chunk = torch.zeros(num, self.n_action_steps, chunk.shape[-1])
             self._chunk[rows] = chunk
             self._next[rows] = 0
         actions = self._chunk[torch.arange(num), self._next]
         self._next += 1
-        self._fresh = torch.zeros_like(fresh)
-        return actions.to(out_device)
+        return actions
+
+    def _ensembled_actions(self, fresh: torch.Tensor) -> torch.Tensor:
+        """A new chunk for every environment, folded into its own temporal ensemble (restarted with its rollout)."""
+        from lerobot.policies.act.modeling_act import ACTTemporalEnsembler
+
+        if self._ensemblers is None:
+            chunk_size = int(self.policy.config.chunk_size)
+            self._ensemblers = [ACTTemporalEnsembler(self.temporal_ensemble_coeff, chunk_size) for _ in fresh]
+        chunks = self._chunks(torch.arange(len(fresh)))
+        actions = []
+        for env, ensembler in enumerate(self._ensemblers):
+            if fresh[env]:
+                ensembler.reset()
+            actions.append(ensembler.update(chunks[env : env + 1]))  # normalized, as in LeRobot's select_action
+        return self.postprocessor(torch.cat(actions)).cpu().float()
 
 
-def load_policy(checkpoint: str | os.PathLike, task: str = "", device: str = "cpu") -> LeRobotPolicy:
+def load_policy(
+    checkpoint: str | os.PathLike, task: str = "", device: str = "cpu", temporal_ensemble_coeff: float | None = None
+) -> LeRobotPolicy:
     """Load a LeRobot ``pretrained_model`` folder as a :class:`LeRobotPolicy`, offline.
 
     Args:
@@ -140,10 +180,12 @@ def load_policy(checkpoint: str | os.PathLike, task: str = "", device: str = "cp
         task: The task it will run in; its policy observations give the feature layout when the export the policy
             was trained on is not on this machine.
         device: Torch device of the network.
+        temporal_ensemble_coeff: Run an ACT policy with temporal ensembling, this coefficient (the ACT paper's: 0.01);
+            default: the checkpoint's own ``temporal_ensemble_coeff`` (None: its chunks of ``n_action_steps``).
 
     Raises :class:`UserInputError` if the folder is missing, not a LeRobot policy, or one this bridge cannot run.
     """
-    from .export import observation_roles
+    from .export import default_observation_keys, observation_roles
     from .gate import quiet_lerobot
 
     checkpoint = os.fspath(checkpoint)
@@ -176,10 +218,13 @@ def load_policy(checkpoint: str | os.PathLike, task: str = "", device: str = "cp
         raise UserInputError(
             f"{checkpoint} holds a LeRobot '{config.type}' policy; play runs action-chunking policies (act, diffusion)"
         )
-    if getattr(config, "temporal_ensemble_coeff", None) is not None:
+    if temporal_ensemble_coeff is not None and config.type != "act":
         raise UserInputError(
-            f"{checkpoint}: ACT with temporal ensembling is not supported by play; train it with n_action_steps > 1"
+            f"--temporal_ensemble_coeff is ACT's temporal ensembling; {checkpoint} holds a '{config.type}' policy:"
+            " run it without the flag"
         )
+    if temporal_ensemble_coeff is None:
+        temporal_ensemble_coeff = getattr(config, "temporal_ensemble_coeff", None)
     policy.eval()
 
     provenance = training_provenance(checkpoint)
@@ -187,7 +232,8 @@ def load_policy(checkpoint: str | os.PathLike, task: str = "", device: str = "cp
     if not keys.get(OBS_STATE) and task:
         from isaaclab_mimic_tasks.envs import load_env_cfg, task_family
 
-        state_keys, environment_keys = observation_roles(load_env_cfg(task_family(task)))
+        env_cfg = load_env_cfg(task_family(task))
+        state_keys, environment_keys = observation_roles(env_cfg, default_observation_keys(task))
         keys = {OBS_STATE: state_keys, OBS_ENV_STATE: environment_keys}
     layout = {}
     for name in config.input_features:
@@ -197,4 +243,6 @@ def load_policy(checkpoint: str | os.PathLike, task: str = "", device: str = "cp
             layout[name] = list(keys[name])
         else:
             raise UserInputError(f"{checkpoint} reads '{name}', which no observation of the task fills; {HINT}")
-    return LeRobotPolicy(policy, preprocessor, postprocessor, layout, task=provenance.get("task", ""))
+    return LeRobotPolicy(
+        policy, preprocessor, postprocessor, layout, provenance.get("task", ""), temporal_ensemble_coeff
+    )

@@ -21,6 +21,9 @@ from isaaclab_mimic_tasks.learning.families import TrainResult
 
 ALGOS = ("act", "diffusion")
 """Values of ``--algo`` for LeRobot: the gym kwarg ``lerobot_<algo>_cfg_entry_point`` holds the config."""
+DEFAULT_ACTION_LABELS = "executed"
+"""The actions LeRobot exports and trains on without ``--action_labels``: ``executed`` (``actions``, Mimic's noise
+included) or ``intended`` (``intended_actions`` of generated demos)."""
 
 
 def registered_config_path(task: str, algo: str) -> str:
@@ -106,6 +109,8 @@ def train_policy(
     batch_size: int | None = None,
     config_path: str | None = None,
     repo_id: str | None = None,
+    action_labels: str | None = None,
+    obs_keys: list[str] | None = None,
 ) -> TrainResult:
     """Train a LeRobot ``algo`` policy on ``dataset`` with LeRobot's trainer, on its train split.
 
@@ -122,6 +127,10 @@ def train_policy(
         steps, seed, batch_size: Override the config's.
         config_path: A LeRobot train config to use instead of the task's.
         repo_id: Name of the export made from an HDF5 file (default: ``isaaclab_mimic/<file name>``).
+        action_labels: ``executed`` or ``intended``: the actions exported from an HDF5 file (default:
+            :data:`DEFAULT_ACTION_LABELS`); an export given must hold these (its provenance says which it holds).
+        obs_keys: The policy observations exported from an HDF5 file (default: those the task's BC-RNN config
+            reads, :func:`.export.default_observation_keys`); an export given must hold exactly these.
     """
     from isaaclab_mimic_tasks.envs import task_family
 
@@ -147,12 +156,28 @@ def train_policy(
         from isaaclab_mimic_tasks.datasets import check_dataset
 
         check_dataset(dataset, task=task)  # the file and its task, before a minute of export and import
-        root = export_lerobot(dataset, os.path.join(run_dir, "dataset"), repo_id=repo_id).root
+        root = export_lerobot(
+            dataset, os.path.join(run_dir, "dataset"), repo_id=repo_id, action_labels=action_labels, obs_keys=obs_keys
+        ).root
         repo_id = repo_id or f"isaaclab_mimic/{os.path.splitext(os.path.basename(dataset))[0]}"
     try:
-        trained_on = read_provenance(root).get("task", "")
+        provenance = read_provenance(root)
     except (OSError, ValueError):
-        trained_on = ""
+        provenance = {}
+    trained_on = provenance.get("task", "")
+    exported_labels = provenance.get("action_labels", "executed")  # exports older than the labels: executed
+    if action_labels and action_labels != exported_labels:
+        raise UserInputError(
+            f"{dataset} holds {exported_labels} actions, not {action_labels}; train on the HDF5 file or export it"
+            f" with `mimic-tasks export --format lerobot --action_labels {action_labels}`"
+        )
+    exported = provenance.get("observation_keys") or {}
+    exported_keys = [key for name, keys in exported.items() if name != "images" for key in keys]
+    if obs_keys and provenance and sorted(obs_keys) != sorted(exported_keys):
+        raise UserInputError(
+            f"{dataset} holds the observations {','.join(exported_keys)}, not {','.join(obs_keys)}; train on the"
+            " HDF5 file or export it with `mimic-tasks export --format lerobot --obs_keys ...`"
+        )
     if trained_on and task_family(trained_on) != task_family(task):
         raise UserInputError(f"{dataset} holds demos of '{trained_on}', not of '{task}'; pass the matching --task")
     episodes, total = _train_episodes(root)
@@ -193,6 +218,7 @@ def train_policy(
             "dataset_root": root,
             "command": command,
             "log": log_file,
+            "action_labels": exported_labels,
         },
     )
 

@@ -9,6 +9,9 @@ from isaaclab_mimic_tasks.learning.families import PolicyFamily, TrainResult
 
 from .config import ALGOS
 
+DEFAULT_ACTION_LABELS = "executed"
+"""The actions robomimic trains on without ``--action_labels``: ``executed`` (``actions``) or ``intended``."""
+
 
 class RobomimicFamily(PolicyFamily):
     name = "robomimic"
@@ -21,7 +24,9 @@ class RobomimicFamily(PolicyFamily):
         "normalize_training_actions",
         "action_normalization",
         "normalize_observations",
+        "action_labels",
     )
+    default_action_labels = DEFAULT_ACTION_LABELS
     checkpoint_hint = "a models/model_epoch_<N>.pth file"
 
     def train(self, task: str, algo: str, dataset: str, output_dir: str, options: dict) -> TrainResult:
@@ -39,6 +44,7 @@ class RobomimicFamily(PolicyFamily):
             name=options.get("name"),
             action_normalization=options.get("action_normalization", "global") if normalize_actions else None,
             normalize_obs=options.get("normalize_observations", True),
+            action_labels=options.get("action_labels", DEFAULT_ACTION_LABELS),
         )
 
     def is_checkpoint(self, path: str) -> bool:

@@ -99,18 +99,27 @@ class ActionNormalization:
 
 
 class NormalizedDataset(torch.utils.data.Dataset):
-    """A robomimic ``SequenceDataset`` whose samples have normalized ``actions`` and/or observations."""
+    """A robomimic ``SequenceDataset`` whose samples have normalized ``actions`` and/or observations.
 
-    def __init__(self, dataset, actions: ActionNormalization | None, obs_stats: dict | None):
+    With ``action_key`` other than ``actions`` (e.g. ``intended_actions``, which must be among the dataset's
+    ``dataset_keys``), that dataset is what the samples' ``actions`` hold: the label trained on, normalized.
+    """
+
+    def __init__(
+        self, dataset, actions: ActionNormalization | None, obs_stats: dict | None, action_key: str = "actions"
+    ):
         self.dataset = dataset
         self.actions = actions
         self.obs_stats = obs_stats
+        self.action_key = action_key
 
     def __len__(self) -> int:
         return len(self.dataset)
 
     def __getitem__(self, index: int) -> dict:
         item = dict(self.dataset[index])
+        if self.action_key != "actions":
+            item["actions"] = item.pop(self.action_key)
         if self.actions is not None:
             item["actions"] = self.actions.normalize(item["actions"])
         for group in ("obs", "next_obs") if self.obs_stats is not None else ():
@@ -127,12 +136,16 @@ class NormalizedDataset(torch.utils.data.Dataset):
         return self.dataset.get_dataset_sampler()
 
 
-def action_normalization(dataset: str, demos: list[str], kind: str = "global") -> ActionNormalization:
-    """The :class:`ActionNormalization` of kind ``kind`` of the actions of ``demos``."""
+def action_normalization(
+    dataset: str, demos: list[str], kind: str = "global", action_key: str = "actions"
+) -> ActionNormalization:
+    """The :class:`ActionNormalization` of kind ``kind`` of the actions of ``demos`` (their ``action_key``
+    dataset: the label trained on)."""
     import h5py
 
     with h5py.File(dataset, "r") as f:
-        return ActionNormalization.from_actions(np.concatenate([f[f"data/{d}/actions"][()] for d in demos]), kind)
+        actions = np.concatenate([f[f"data/{d}/{action_key}"][()] for d in demos])
+    return ActionNormalization.from_actions(actions, kind)
 
 
 def recorded_obs_keys(dataset: str, demo: str) -> list[str]:

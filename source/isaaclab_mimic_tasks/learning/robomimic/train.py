@@ -24,9 +24,11 @@ import time
 import numpy as np
 import torch
 
+from isaaclab_mimic_tasks.datasets.action_labels import ACTION_LABELS, check_action_labels
 from isaaclab_mimic_tasks.learning.families import TrainResult
 
 from .config import check_training_data, load_config
+from .family import DEFAULT_ACTION_LABELS
 from .normalization import (
     ActionNormalization,
     NormalizedDataset,
@@ -88,6 +90,7 @@ def train_policy(
     name: str | None = None,
     action_normalization: str | None = "global",
     normalize_obs: bool = True,
+    action_labels: str = DEFAULT_ACTION_LABELS,
 ) -> TrainResult:
     """Train a robomimic policy on ``dataset`` and write checkpoints and tensorboard logs under ``output_dir``.
 
@@ -111,6 +114,9 @@ def train_policy(
             ``--norm_factor_min/max``), ``"per_dimension"``, or None (raw actions); stats from the training split.
         normalize_obs: Standardize observations per dimension (stats from the training split); also on when the
             config sets ``train.hdf5_normalize_obs``.
+        action_labels: Train on the ``executed`` actions (``actions``, Mimic's noise included) or the ``intended``
+            ones (``intended_actions``, of generated demos; added to ``train.dataset_keys``); the action
+            normalization is that of the label trained on.
     """
     import robomimic.utils.torch_utils as TorchUtils
 
@@ -126,8 +132,11 @@ def train_policy(
             f"unknown --action_normalization '{action_normalization}'; choose {', '.join(ACTION_NORMALIZATIONS)}"
         )
     train_demos, valid_demos = check_training_data(dataset, task, config, config_file)
+    action_key = check_action_labels(dataset, action_labels)
     dataset = os.path.abspath(dataset)
     with config.values_unlocked():
+        if action_key not in config.train.dataset_keys:
+            config.train.dataset_keys = [*config.train.dataset_keys, action_key]  # recorded in config.json
         config.train.data = dataset
         config.train.output_dir = os.path.abspath(output_dir)
         config.experiment.rollout.enabled = False  # evaluation is `mimic-tasks play`
@@ -157,7 +166,9 @@ def train_policy(
 
     device = TorchUtils.get_torch_device(try_to_use_cuda=config.train.cuda)
     with _torch_threads(device):
-        return _fit(config, config_file, task, algo, dataset, train_demos, run_dir, device, action_normalization)
+        return _fit(
+            config, config_file, task, algo, dataset, train_demos, run_dir, device, action_normalization, action_key
+        )
 
 
 @contextlib.contextmanager
@@ -173,7 +184,18 @@ def _torch_threads(device: torch.device):
         torch.set_num_threads(threads)
 
 
-def _fit(config, config_file: str, task: str, algo: str, dataset: str, train_demos, run_dir: str, device, action_kind):
+def _fit(
+    config,
+    config_file: str,
+    task: str,
+    algo: str,
+    dataset: str,
+    train_demos,
+    run_dir: str,
+    device,
+    action_kind,
+    action_key: str = "actions",
+):
     """The training loop of :func:`train_policy` (config locked, run folder made)."""
     import robomimic.utils.file_utils as FileUtils
     import robomimic.utils.obs_utils as ObsUtils
@@ -202,23 +224,27 @@ def _fit(config, config_file: str, task: str, algo: str, dataset: str, train_dem
     # statistics of every recorded key: robomimic's rollout policy (Isaac Lab's play.py) normalizes all it is given
     obs_keys = recorded_obs_keys(dataset, train_demos[0])
     obs_stats = obs_normalization(dataset, train_demos, obs_keys) if normalize_obs else None
-    actions = action_normalization(dataset, train_demos, action_kind) if action_kind else None
-    if actions is not None or obs_stats is not None:
-        trainset = NormalizedDataset(trainset, actions, obs_stats)
-        validset = NormalizedDataset(validset, actions, obs_stats) if validset is not None else None
+    actions = action_normalization(dataset, train_demos, action_kind, action_key) if action_kind else None
+    if actions is not None or obs_stats is not None or action_key != "actions":
+        trainset = NormalizedDataset(trainset, actions, obs_stats, action_key)
+        validset = NormalizedDataset(validset, actions, obs_stats, action_key) if validset is not None else None
     train_loader = _loader(trainset, config.train.batch_size, config.train.num_data_workers)
     valid_loader = (
         _loader(validset, config.train.batch_size, min(config.train.num_data_workers, 1)) if validset else None
     )
     print(
         f"training {config.algo_name}{' (rnn)' if config.algo.rnn.enabled else ''} on {len(train_demos)} demos"
-        f" ({len(trainset)} samples), validating on {len(validset) if validset else 0} samples; config {config_file};"
-        f" run {run_dir}"
+        f" ({len(trainset)} samples, actions '{action_key}'), validating on {len(validset) if validset else 0}"
+        f" samples; config {config_file}; run {run_dir}"
     )
 
     logger = DataLogger(os.path.join(run_dir, "logs"), config=config, log_tb=config.experiment.logging.log_tb)
+    labels = next(label for label, key in ACTION_LABELS.items() if key == action_key)
     result = TrainResult(
-        algo=algo, checkpoint="", run_dir=run_dir, details={"norm_factors": actions.norm_factors if actions else None}
+        algo=algo,
+        checkpoint="",
+        run_dir=run_dir,
+        details={"norm_factors": actions.norm_factors if actions else None, "action_labels": labels},
     )
     save = config.experiment.save
     start = time.perf_counter()

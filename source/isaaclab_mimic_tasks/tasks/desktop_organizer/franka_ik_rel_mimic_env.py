@@ -8,7 +8,7 @@ import isaaclab.utils.math as PoseUtils
 import torch
 from isaaclab.envs import ManagerBasedRLMimicEnv
 
-from isaaclab_mimic_tasks.tasks.common.mimic import subtask_term_signals
+from isaaclab_mimic_tasks.tasks.common.mimic import noisy_action, subtask_term_signals
 
 from . import mdp
 
@@ -38,19 +38,21 @@ class FrankaOrganizerIKRelMimicEnv(ManagerBasedRLMimicEnv):
     ) -> torch.Tensor:
         """Action ``[dpos, drot (axis-angle), gripper]`` moving env ``env_id``'s end-effector to the target.
 
-        Gaussian noise of std ``action_noise_dict[eef]`` is added to the pose part, which is then clipped
-        to [-1, 1] like every action of this env.
+        Gaussian noise of std ``action_noise_dict[eef]`` is added to the pose part, then the action is clipped
+        to [-1, 1] like every action of this env; the noise-free action is remembered as the step's intended one
+        (:func:`~isaaclab_mimic_tasks.tasks.common.mimic.noisy_action`).
         """
         eef_name = self._eef_name()
         target_pos, target_rot = PoseUtils.unmake_pose(target_eef_pose_dict[eef_name])
         curr_pos, curr_rot = PoseUtils.unmake_pose(self.get_robot_eef_pose(eef_name, env_ids=[env_id])[0])
         delta_pos = target_pos - curr_pos
         delta_rot = PoseUtils.axis_angle_from_quat(PoseUtils.quat_from_matrix(target_rot @ curr_rot.T))
-        pose_action = torch.cat([delta_pos, delta_rot], dim=0)
+        gripper_action = gripper_action_dict[eef_name].reshape(-1).to(delta_pos)
+        intended = torch.cat([delta_pos, delta_rot, gripper_action], dim=0)
+        noise_std = torch.zeros_like(intended)
         if action_noise_dict is not None:
-            pose_action = pose_action + action_noise_dict[eef_name] * torch.randn_like(pose_action)
-            pose_action = torch.clamp(pose_action, -1.0, 1.0)
-        return torch.cat([pose_action, gripper_action_dict[eef_name].reshape(-1)], dim=0)
+            noise_std[:6] = float(action_noise_dict[eef_name])
+        return noisy_action(self, env_id, intended, noise_std, clip=1.0)
 
     def action_to_target_eef_pose(self, action: torch.Tensor) -> dict[str, torch.Tensor]:
         """Target pose each env's action asks for (inverse of :meth:`target_eef_pose_to_action`), (N, 4, 4)."""

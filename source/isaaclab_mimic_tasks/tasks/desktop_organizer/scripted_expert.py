@@ -1,4 +1,5 @@
-"""The organizer's scripted pick-and-place expert, for relative end-effector actions ``[dpos, drot, gripper]``.
+"""The organizer's scripted pick-and-place expert, for relative end-effector actions ``[dpos, drot, gripper]``
+(:class:`PickPlaceExpert`) and absolute ones ``[pos, quat, gripper]`` (:class:`PickPlacePoseExpert`).
 
 The task declares it in its registration (``scripted_expert_entry_point``); ``mimic-tasks record`` and
 ``expert`` build it with :func:`isaaclab_mimic_tasks.envs.scripted_expert_class`. Its object, container and grasp
@@ -125,7 +126,8 @@ class PickPlaceExpert:
         return point, pose[:, :3]
 
     def advance(self) -> torch.Tensor:
-        """Actions for every environment, (num_envs, 7); advances each environment's phase machine."""
+        """Actions for every environment, (num_envs, action dim) (:meth:`action`); advances each environment's phase
+        machine."""
         cfg = self.cfg
         eef_pos, eef_quat = mdp.eef_pose(self.env, self.end_effector)
         grasp, object_center = self._grasp_point()
@@ -181,4 +183,19 @@ class PickPlaceExpert:
         self.phase_steps += 1
         self.phase_steps[done] = 0
         self.phase[done] = torch.clamp(self.phase[done] + 1, max=Phase.RETREAT)
-        return torch.cat([delta, rot, gripper[:, None]], dim=-1)
+        return self.action(eef_pos, eef_quat, delta, rot, gripper[:, None])
+
+    def action(self, eef_pos, eef_quat, delta, rot, gripper) -> torch.Tensor:
+        """The action that moves the tool point (at ``eef_pos``, ``eef_quat``) by ``delta`` and turns it by ``rot``
+        (axis-angle): relative, ``[delta, rot, gripper]``."""
+        return torch.cat([delta, rot, gripper], dim=-1)
+
+
+class PickPlacePoseExpert(PickPlaceExpert):
+    """:class:`PickPlaceExpert` for absolute end-effector actions ``[pos, quat (x, y, z, w), gripper]``: each step
+    it emits the pose it steers the tool point to, the one the relative expert's action makes the IK target."""
+
+    def action(self, eef_pos, eef_quat, delta, rot, gripper) -> torch.Tensor:
+        """The target pose ``delta`` and ``rot`` lead to, as the relative IK computes it."""
+        target_pos, target_quat = math_utils.apply_delta_pose(eef_pos, eef_quat, torch.cat([delta, rot], dim=-1))
+        return torch.cat([target_pos, target_quat, gripper], dim=-1)

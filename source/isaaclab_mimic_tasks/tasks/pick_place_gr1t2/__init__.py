@@ -20,6 +20,9 @@ TASK_KWARGS = {
     "related_task_ids": RELATED_TASK_IDS,
     "scripted_expert_entry_point": f"{__name__}.scripted_expert:GR1T2PickPlaceExpert",
     **agent_cfg_entry_points(__name__),
+    # the tutorial's `train.py --algo bc` reads this key: Isaac Lab registers its BC-RNN config (robomimic's
+    # algo "bc" with rnn.enabled) under it for this ID; the MLP is robomimic/bc_mlp.json (pass it with --config)
+    "robomimic_bc_cfg_entry_point": f"{__name__}.agents:robomimic/bc_rnn_low_dim.json",
 }
 
 gym.register(

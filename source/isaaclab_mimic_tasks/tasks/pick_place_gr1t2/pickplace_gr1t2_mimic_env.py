@@ -10,7 +10,7 @@ import torch
 from isaaclab.envs import ManagerBasedRLMimicEnv
 
 from isaaclab_mimic_tasks.assets.gr1t2 import HAND_JOINT_NAMES
-from isaaclab_mimic_tasks.tasks.common.mimic import subtask_term_signals
+from isaaclab_mimic_tasks.tasks.common.mimic import noisy_action, subtask_term_signals
 
 HAND_VALUE_INDICES = {
     side: [i for i, name in enumerate(HAND_JOINT_NAMES) if name.startswith(prefix)]
@@ -41,18 +41,19 @@ class PickPlaceGR1T2MimicEnv(ManagerBasedRLMimicEnv):
         env_id: int = 0,
     ) -> torch.Tensor:
         """The 36-D action that asks for the target wrist poses and hand joints; Gaussian noise of std
-        ``action_noise_dict[eef]`` is added to that wrist's position and quaternion."""
+        ``action_noise_dict[eef]`` is added to that wrist's position and quaternion (the noise-free action is remembered
+        as the step's intended one, :func:`~isaaclab_mimic_tasks.tasks.common.mimic.noisy_action`)."""
         action = torch.zeros(NUM_ARM_VALUES + len(HAND_JOINT_NAMES), device=self.device)
+        noise_std = torch.zeros_like(action)
         for eef, pose_slice in ARM_POSE_SLICES.items():
             pos, rot = PoseUtils.unmake_pose(target_eef_pose_dict[eef])
-            pose = torch.cat([pos, PoseUtils.quat_unique(PoseUtils.quat_from_matrix(rot))])
+            action[pose_slice] = torch.cat([pos, PoseUtils.quat_unique(PoseUtils.quat_from_matrix(rot))])
             if action_noise_dict is not None:
-                pose = pose + action_noise_dict[eef] * torch.randn_like(pose)
-            action[pose_slice] = pose
+                noise_std[pose_slice] = float(action_noise_dict[eef])
             action[NUM_ARM_VALUES + torch.tensor(HAND_VALUE_INDICES[eef])] = (
                 gripper_action_dict[eef].reshape(-1).to(action)
             )
-        return action
+        return noisy_action(self, env_id, action, noise_std)
 
     def action_to_target_eef_pose(self, action: torch.Tensor) -> dict[str, torch.Tensor]:
         """Target wrist poses of a batch of actions (inverse of :meth:`target_eef_pose_to_action`), (N, 4, 4)."""
