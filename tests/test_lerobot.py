@@ -13,7 +13,7 @@ import sys
 import h5py
 import numpy as np
 import pytest
-from conftest import assert_clear_failure, bad_input_file, cli, digest
+from conftest import assert_clear_failure, bad_input_file, cli, digest, in_process_cli
 
 pytestmark = pytest.mark.slow  # minutes: the full suite only (the quick check is pytest -m fast)
 
@@ -299,11 +299,13 @@ def test_the_batched_policy_acts_as_lerobots_own_select_action_per_environment(g
     assert not torch.allclose(actions[0], actions[1])
 
 
-def test_temporal_ensembling_in_play_is_for_act_only_a_one_line_error_otherwise(trained, tmp_path):
+def test_temporal_ensembling_in_play_is_for_act_only_a_one_line_error_otherwise(trained, capsys):
+    """Refused when the checkpoint loads, before any simulation (so in this process)."""
     flags = ("--checkpoint", trained["diffusion"], "--temporal_ensemble_coeff", 0.01)
-    result = cli("play", "--task", PLAY_TASK, *flags, cwd=tmp_path)
-    assert_clear_failure(result)
-    assert "ACT" in result.stderr and "diffusion" in result.stderr
+    code, stderr = in_process_cli(capsys, "play", "--task", PLAY_TASK, *flags)
+    lines = stderr.strip().splitlines()
+    assert code != 0 and len(lines) == 1 and "Traceback" not in stderr, stderr
+    assert "ACT" in lines[0] and "diffusion" in lines[0]
 
 
 def test_play_of_a_folder_that_is_no_lerobot_policy_is_a_one_line_error(tmp_path):
