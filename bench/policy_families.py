@@ -60,7 +60,7 @@ def format_rows(rows: list[dict], seeds: list[int]) -> list[str]:
     header += f" {'mean':>6} {'train s':>8} {'success/bc_rnn':>15} {'time/bc_rnn':>12}"
     lines = [header]
     for row in rows:
-        cells = " ".join(f"{f'{n}/{row["rollouts"][i]}':>10}" for i, n in enumerate(row["successes"]))
+        cells = " ".join(f"{n}/{total}".rjust(10) for n, total in zip(row["successes"], row["rollouts"]))
         ratio = time_ratio = "-"
         if reference is not None:
             if reference["mean"] > 0:
