@@ -10,9 +10,10 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def test_a_tiny_bench_run_prints_a_row_per_family(tiny_pipeline_dir, tmp_path):
+def test_a_tiny_bench_run_prints_a_row_per_family_then_a_curve_of_its_act_run(tiny_pipeline_dir, tmp_path):
     """A few training steps of each algorithm, one short rollout each: one table row per algorithm, ratios to
-    BC-RNN's row, and the JSON written with what each row ran."""
+    BC-RNN's row, and the JSON written with what each row ran. Then bench/success_vs_steps.py on the ACT run: a row
+    for the one checkpoint it saved, with the training time LeRobot's log gives it."""
     dataset = tmp_path / "generated.hdf5"
     dataset.write_bytes((tiny_pipeline_dir / "datasets" / "generated.hdf5").read_bytes())
     work_dir = tmp_path / "bench"
@@ -35,3 +36,18 @@ def test_a_tiny_bench_run_prints_a_row_per_family(tiny_pipeline_dir, tmp_path):
     assert [row["algo"] for row in saved["rows"]] == [line.split()[1] for line in table[2:] if line.strip()]
     for row in saved["rows"]:
         assert row["rollouts"] == [1] and row["train_seconds"] > 0 and os.path.exists(row["checkpoint"]), row
+
+    act_run = next((work_dir / "act" / "act").iterdir())
+    curve = subprocess.run(
+        [sys.executable, os.path.join(REPO, "bench", "success_vs_steps.py"), "--run_dir", str(act_run)]
+        + ["--num_rollouts", "1", "--num_envs", "1", "--horizon", "5"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert curve.returncode == 0, curve.stderr[-3000:]
+    table = curve.stdout.split("success vs training of ", 1)[1].splitlines()
+    assert "on Isaac-Desktop-Organizer-Franka-IK-Rel-Play-v0, seeds [101]" in table[0]
+    step, minutes, success, mean = table[2].split()
+    assert int(step) == 2 and 0 <= float(minutes) < 10 and success in ("0/1", "1/1"), table
+    assert json.loads((act_run / "success_vs_steps.json").read_text())["rows"][0]["step"] == 2

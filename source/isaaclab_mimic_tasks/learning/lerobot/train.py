@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shlex
 import time
 
@@ -97,6 +98,30 @@ def _losses(log_file: str) -> list[tuple[int, float]]:
                 except ValueError:
                     continue
     return losses
+
+
+_LOG_TIME = re.compile(r"^\w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) ")
+_SAVED_STEP = re.compile(r"Checkpoint policy after step (\d+)")
+
+
+def checkpoint_times(log_file: str) -> list[tuple[int, float]]:
+    """(step, seconds of training before it was saved) for each checkpoint of LeRobot's training log: the time of
+    its ``Checkpoint policy after step N`` line minus that of ``Start offline training`` (one-second resolution)."""
+    start, saved = None, []
+    if not os.path.isfile(log_file):
+        return saved
+    with open(log_file) as f:
+        for line in f:
+            stamp = _LOG_TIME.match(line)
+            if stamp is None:
+                continue
+            when = time.mktime(time.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S"))
+            if start is None and "Start offline training" in line:
+                start = when
+            step = _SAVED_STEP.search(line)
+            if step and start is not None:
+                saved.append((int(step.group(1)), when - start))
+    return saved
 
 
 def train_policy(
