@@ -48,9 +48,11 @@ def main(argv=None) -> int:
     if not saved:
         print(f"no checkpoint in the log of {args.run_dir} (train.log); pass a LeRobot run folder", file=sys.stderr)
         return 2
-    task = args.task or related_task(
-        related_task(read_provenance(os.path.join(args.run_dir, "dataset"))["task"], "base"), "play"
-    )
+    export = os.path.join(args.run_dir, "dataset")
+    if args.task is None and not os.path.isdir(export):
+        print(f"{args.run_dir} holds no export (dataset/) naming its task; pass --task", file=sys.stderr)
+        return 2
+    task = args.task or related_task(related_task(read_provenance(export)["task"], "base"), "play")
     rows = []
     for step, seconds in saved:
         checkpoint = os.path.join(args.run_dir, "train", "checkpoints", f"{step:06d}", "pretrained_model")
@@ -61,7 +63,7 @@ def main(argv=None) -> int:
         rows.append({"step": step, "seconds": seconds, "successes": successes, "rollouts": args.num_rollouts})
         print(f"step {step}: {sum(successes)}/{args.num_rollouts * len(args.seeds)}", file=sys.stderr)
     print(f"\nsuccess vs training of {args.run_dir} on {task}, seeds {args.seeds}:")
-    print(f"{'step':>7} {'minutes':>8} " + " ".join(f"{f'seed {s}':>10}" for s in args.seeds) + f" {'mean':>6}")
+    print(f"{'step':>7} {'minutes':>8} " + " ".join(f"{'seed ' + str(s):>10}" for s in args.seeds) + f" {'mean':>6}")
     for row in rows:
         mean = sum(row["successes"]) / (row["rollouts"] * len(args.seeds))
         cells = " ".join(f"{n}/{row['rollouts']}".rjust(10) for n in row["successes"])
