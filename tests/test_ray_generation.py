@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,37 +15,19 @@ import time
 import h5py
 import numpy as np
 import pytest
-from conftest import cli
 
 pytestmark = pytest.mark.slow  # minutes: the full suite only (the quick check is pytest -m fast)
 
 MIMIC_TASK = "Isaac-Desktop-Organizer-Franka-Mimic-IK-Rel-v0"
-TASK = "Isaac-Desktop-Organizer-Franka-IK-Rel-v0"
 NUM_ENVS = 2
 
 
 @pytest.fixture(scope="module")
-def annotated(tmp_path_factory):
-    """2 scripted source demos, annotated."""
-    out = tmp_path_factory.mktemp("ray_sources")
-    source, annotated = out / "source.hdf5", out / "annotated.hdf5"
-    result = cli(
-        "record",
-        "--task",
-        TASK,
-        "--teleop_device",
-        "scripted",
-        "--dataset_file",
-        source,
-        "--num_demos",
-        2,
-        "--num_envs",
-        2,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    result = cli("annotate", "--task", MIMIC_TASK, "--input_file", source, "--output_file", annotated, "--auto")
-    assert result.returncode == 0, result.stderr[-2000:]
-    return annotated
+def annotated(tiny_pipeline_dir, tmp_path_factory):
+    """2 scripted source demos, annotated: a copy of the tiny pipeline's (recorded once per session)."""
+    path = tmp_path_factory.mktemp("ray_sources") / "annotated.hdf5"
+    shutil.copyfile(tiny_pipeline_dir / "datasets" / "annotated.hdf5", path)
+    return path
 
 
 @pytest.fixture(scope="module")
